@@ -1,0 +1,84 @@
+"""One error hierarchy: every failure the project raises on purpose is a ``ProjectError``.
+
+Messages name the file, row, field and value and end with the fix, so that a user who reads only the
+message knows what to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ProjectError(Exception):
+    """Base class of every deliberate error in the project."""
+
+    exit_code: int = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, what it is, how to fix it."""
+
+    file: str
+    row: int | None  # 1-based data row (header is row 0); None for a whole-file problem
+    field: str | None
+    value: object
+    message: str
+    fix: str
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = Path(self.file).name if self.file else "<input>"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", column '{self.field}'"
+        value = "" if self.value is None else f" (value: {self.value!r})"
+        return f"{where}: {self.message}{value}. Fix: {self.fix} [{self.code}]"
+
+
+class InputError(ProjectError):
+    """One or more problems in an input file; all of them are listed, not only the first."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        head = summary or f"{len(self.problems)} problem(s) found"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class RegisterError(InputError):
+    """The claims register (or its exclusions, units or seeds) is invalid."""
+
+
+class ContextDataError(InputError):
+    """Context data (figures, mappings, rates) is invalid or its checksum does not match."""
+
+
+class CoverageError(InputError):
+    """A seed states a quantity that is neither a register claim nor an exclusion."""
+
+
+class ParameterError(ProjectError):
+    """A notebook parameter is unknown, of the wrong type, or breaks a declared rule."""
+
+    def __init__(self, problems: list[str], notebook: str = "") -> None:
+        self.problems = list(problems)
+        where = f" for {notebook}" if notebook else ""
+        super().__init__(f"invalid parameter(s){where}:\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+class PlanError(ProjectError):
+    """The run plan (runs.yaml) is malformed or names something that does not exist."""
+
+
+class ConversionError(ProjectError):
+    """An amount cannot be converted: the rate table lacks the currency or date it needs."""
+
+
+class ArticleError(ProjectError):
+    """An article given to ``suggest`` is empty, not UTF-8, or states no quantity."""
+
+
+class BatchLockedError(ProjectError):
+    """Another batch holds the lock on the reports directory."""
