@@ -1,0 +1,134 @@
+"""What a report writes beside its HTML: CSV tables and machine-readable key figures.
+
+Every table a report shows is also saved as CSV; headline numbers go to ``key_figures.json`` as
+``{"report": ..., "figures": [{"name", "label", "value", "unit", "claims", "context"}]}`` so that tests and
+the batch's "what changed" read numbers from there, never from HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+
+KEY_FIGURES_FILE = "key_figures.json"
+
+
+def resolve_output_dir(output_dir: str, notebook_name: str) -> Path:
+    """The folder a run writes to: the batch passes one; a hand run uses reports/lab/<notebook>."""
+    folder = Path(output_dir) if output_dir else paths.lab_output_dir(notebook_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _slug(name: str) -> str:
+    """A file-name-safe version of a table name."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "table"
+
+
+def save_table(frame: pd.DataFrame, name: str, output_dir: Path) -> Path:
+    """Write ``frame`` as ``<name>.csv`` in ``output_dir`` and return the path."""
+    path = Path(output_dir) / f"{_slug(name)}.csv"
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+@dataclass
+class Figure:
+    """One headline number and where it comes from."""
+
+    name: str
+    label: str
+    value: float | None
+    unit: str
+    claims: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+
+
+class KeyFigures:
+    """Collects a report's headline numbers and writes them as ``key_figures.json``."""
+
+    def __init__(self, report: str) -> None:
+        self.report = report
+        self.figures: list[Figure] = []
+
+    def add(self, name: str, label: str, value: float | None, unit: str,
+            claims: Iterable[str] = (), context: Iterable[str] = ()) -> float | None:
+        """Record a figure (names are unique within a report) and return its value."""
+        if any(f.name == name for f in self.figures):
+            raise ValueError(f"key figure {name!r} recorded twice in report {self.report!r}")
+        number = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+        self.figures.append(Figure(name, label, number, unit, sorted(set(claims)), sorted(set(context))))
+        return number
+
+    def to_frame(self) -> pd.DataFrame:
+        """The figures as a table."""
+        return pd.DataFrame([asdict(f) for f in self.figures],
+                            columns=["name", "label", "value", "unit", "claims", "context"])
+
+    def save(self, output_dir: Path) -> Path:
+        """Write ``key_figures.json`` in ``output_dir``."""
+        path = Path(output_dir) / KEY_FIGURES_FILE
+        payload = {"report": self.report, "figures": [asdict(f) for f in self.figures]}
+        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+
+def read_key_figures(output_dir: Path) -> dict[str, Figure]:
+    """The key figures a run wrote, by name."""
+    payload = json.loads((Path(output_dir) / KEY_FIGURES_FILE).read_text(encoding="utf-8"))
+    return {f["name"]: Figure(**f) for f in payload["figures"]}
+
+
+class Report:
+    """What a notebook shows and writes: tables (shown + CSV), charts, sentences and key figures.
+
+    ``Report(output_dir, "10_target_gap")`` resolves the output folder once; every ``table`` is displayed
+    and saved, every ``chart`` displayed and closed, and ``finish()`` writes ``key_figures.json``.
+    """
+
+    def __init__(self, output_dir: str, notebook_name: str, report_name: str | None = None) -> None:
+        self.dir = resolve_output_dir(output_dir, notebook_name)
+        self.figures = KeyFigures(report_name or notebook_name)
+        self.tables: list[Path] = []
+
+    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> Path:
+        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame itself."""
+        from IPython.display import display
+
+        path = save_table(frame, name, self.dir)
+        self.tables.append(path)
+        display(show if show is not None else frame)
+        return path
+
+    def chart(self, figure) -> None:
+        """Display a matplotlib figure and close it (so it is drawn exactly once)."""
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        display(figure)
+        plt.close(figure)
+
+    def say(self, text: str) -> None:
+        """Display a sentence built from data as Markdown, with any HTML in it shown as text."""
+        import html
+
+        from IPython.display import Markdown, display
+
+        display(Markdown(html.escape(text, quote=False)))
+
+    def figure(self, name: str, label: str, value: float | None, unit: str,
+               claims: Iterable[str] = (), context: Iterable[str] = ()) -> float | None:
+        """Record a key figure; returns the value for use in the text."""
+        return self.figures.add(name, label, value, unit, claims, context)
+
+    def finish(self) -> Path:
+        """Write key_figures.json; call at the end of the notebook."""
+        return self.figures.save(self.dir)

@@ -1,0 +1,38 @@
+"""Tables and key figures written beside a report."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import outputs
+
+
+def test_save_table_and_key_figures_round_trip(tmp_path):
+    path = outputs.save_table(pd.DataFrame({"a": [1, 2]}), "Gap table (USD)", tmp_path)
+    assert path.name == "gap_table_usd.csv" and path.read_text() == "a\n1\n2\n"
+    figures = outputs.KeyFigures("10_target_gap-x")
+    figures.add("required_cagr", "Required growth", 0.367, "fraction/yr", ["b", "a", "a"], ["F060"])
+    figures.save(tmp_path)
+    payload = json.loads((tmp_path / "key_figures.json").read_text())
+    assert payload["report"] == "10_target_gap-x"
+    assert payload["figures"][0]["claims"] == ["a", "b"]
+    assert outputs.read_key_figures(tmp_path)["required_cagr"].value == 0.367
+
+
+def test_duplicate_figure_names_are_refused():
+    figures = outputs.KeyFigures("r")
+    figures.add("x", "X", 1.0, "")
+    with pytest.raises(ValueError, match="recorded twice"):
+        figures.add("x", "X", 2.0, "")
+
+
+def test_nan_becomes_null(tmp_path):
+    figures = outputs.KeyFigures("r")
+    assert figures.add("x", "X", float("nan"), "") is None
+
+
+def test_hand_runs_write_under_reports_lab(tmp_path, monkeypatch):
+    monkeypatch.setattr(outputs.paths, "REPORTS", tmp_path)
+    assert outputs.resolve_output_dir("", "01_claims_register") == tmp_path / "lab" / "01_claims_register"
+    assert outputs.resolve_output_dir(str(tmp_path / "x"), "nb") == tmp_path / "x"
