@@ -1,0 +1,468 @@
+"""HTML for published reports: one self-contained page per run, and the index of all runs.
+
+Pages make no network request and run no script: the nbconvert template (``templates/pakclaims``) drops
+the lab template's CDN loads (require.js, MathJax, mermaid, widgets), images are embedded as ``data:``
+URIs, and every page carries a Content-Security-Policy that forbids any other load as a second line of
+defence. Every value from run metadata or the manifest is HTML-escaped (Jinja autoescape).
+
+nbconvert and Jinja are imported inside the functions, so ``import helpers.render`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from helpers import paths
+
+if TYPE_CHECKING:
+    import nbformat
+
+#: Policy of every page: nothing from the network, no script; inline styles and data: images only.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+#: Tag render_report puts on the cell that raised, so the template marks it.
+FAILED_CELL_TAG = "pakclaims-failed-cell"
+#: Cells removed from every report: parameters (the banner shows them) and papermill's own error
+#: markers (the banner and the marked cell replace them).
+HIDDEN_CELL_TAGS = frozenset(
+    {"parameters", "injected-parameters", "remove-cell", "papermill-error-cell-tag", "failed-cell-marker"}
+)
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output"})
+REMOVE_INPUT_TAGS = frozenset({"remove-input"})
+
+NBCONVERT_TEMPLATE = "pakclaims"
+_PAGES = paths.TEMPLATES / "pages"
+
+
+# --------------------------------------------------------------------------------------------------
+# Number, time and duration formatting
+
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_UNIT_SCALES = {
+    "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+    "billion": 1e9, "bn": 1e9, "b": 1e9,
+    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6,
+    "thousand": 1e3, "k": 1e3,
+}  # fmt: skip
+_PER_YEAR = re.compile(
+    r"\s*(?:/\s*(?:yr|year|annum|a)|per\s+(?:yr|year|annum)|a\s+year|p\.?\s?a\.?|yearly|annual(?:ly)?)$",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(r"^(current|constant(?:\s+\d{4})?|nominal|real)\s+", re.IGNORECASE)
+_FRACTION = {"fraction", "share", "proportion", "ratio"}
+_PERCENT = {"percent", "per cent", "%", "pct"}
+_POINTS = {"pp", "percentage point", "percentage points", "pct points", "points"}
+_TIMES = {"x", "times", "multiple", "×"}
+_DOLLAR = {"usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars"}
+
+
+def _is_whole(x: float) -> bool:
+    return abs(x - round(x)) < 1e-9 * max(1.0, abs(x))
+
+
+def _strip_zeros(text: str, keep: int = 1) -> str:
+    """'2.50' -> '2.5', '2.00' -> '2.0' (keep at least ``keep`` decimals)."""
+    if "." not in text:
+        return text
+    whole, frac = text.split(".")
+    frac = frac.rstrip("0")
+    frac = frac + "0" * max(0, keep - len(frac))
+    return f"{whole}.{frac}" if frac else whole
+
+
+def _plain(x: float) -> str:
+    """A number below a million: thousands separators, a sensible number of decimals."""
+    if x == 0:
+        return "0"
+    if _is_whole(x):
+        return f"{round(x):,}"
+    ax = abs(x)
+    if ax >= 100:
+        return f"{x:,.1f}"
+    if ax >= 1:
+        return _strip_zeros(f"{x:.2f}")
+    decimals = min(12, 2 - math.floor(math.log10(ax)))
+    return _strip_zeros(f"{x:.{decimals}f}", keep=0)
+
+
+def _scaled(x: float) -> str:
+    """50000000000 -> '50.0 billion'; 6000 -> '6,000'."""
+    for size, word in _SCALES:
+        if abs(x) >= size * 0.9995:
+            s = x / size
+            text = f"{s:,.1f}" if abs(s) >= 10 else _strip_zeros(f"{s:.2f}")
+            return f"{text} {word}"
+    return _plain(x)
+
+
+def _percent(p: float) -> str:
+    if _is_whole(p):
+        return f"{round(p):,}%"
+    text = f"{p:,.1f}" if abs(p) >= 10 else _plain(p)
+    return f"{text}%"
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    """Write a figure for a reader: ``5.0e10, ""`` -> "50.0 billion", ``0.367, "fraction/yr"`` ->
+    "36.7% a year", ``2e9, "USD"`` -> "US$2.0 billion", ``250000, "tonnes copper/yr"`` ->
+    "250,000 tonnes copper a year".
+
+    Understands fractions and percents, multiples ("x"), currencies (``USD``/``US$`` and any ISO code),
+    scale words in the unit ("USD bn"), per-year suffixes ("/yr", "per year", "p.a.") and price-basis
+    qualifiers ("current US$"). Other units are written after the number. Missing values give "n/a".
+    """
+    if value is None or isinstance(value, bool):
+        return "n/a" if value is None else str(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return "n/a"
+    if math.isinf(x):
+        return "infinite" if x > 0 else "minus infinite"
+
+    text = (unit or "").strip()
+    notes: list[str] = []
+    paren = re.search(r"\s*\(([^()]*)\)$", text)
+    if paren:
+        notes.append(paren.group(1).strip())
+        text = text[: paren.start()].strip()
+    per_year = bool(_PER_YEAR.search(text))
+    text = _PER_YEAR.sub("", text).strip()
+    qualifier = _QUALIFIER.match(text)
+    if qualifier:
+        notes.insert(0, f"{qualifier.group(1).lower()} prices")
+        text = text[qualifier.end() :].strip()
+    words = text.split()
+    if len(words) > 1 and words[-1].lower() in _UNIT_SCALES:  # "USD bn": value counted in billions
+        x *= _UNIT_SCALES[words[-1].lower()]
+        text = " ".join(words[:-1])
+    key = text.lower()
+
+    if key in _FRACTION:
+        out = _percent(x * 100)
+    elif key in _PERCENT:
+        out = _percent(x)
+    elif key in _POINTS:
+        out = f"{_plain(x)} percentage point{'' if abs(x) == 1 else 's'}"
+    elif key in _TIMES:
+        out = f"{_plain(x)} times"
+    elif key in {"year", "calendar year"} and _is_whole(x) and 1000 <= x <= 2999:
+        out = str(round(x))
+    elif key in {"year", "years", "yr", "yrs"}:
+        out = f"{_plain(x)} year{'' if abs(x) == 1 else 's'}"
+    elif key in _DOLLAR:
+        out = ("-" if x < 0 else "") + "US$" + _scaled(abs(x))
+    elif re.fullmatch(r"[A-Z]{3}", text):  # ISO 4217 code: PKR, CNY, UZS, IRR, EUR ...
+        out = f"{'-' if x < 0 else ''}{text} {_scaled(abs(x))}"
+    elif text:
+        out = f"{_scaled(x)} {text}"
+    else:
+        out = _scaled(x)
+    if per_year:
+        out += " a year"
+    if notes:
+        out += f" ({', '.join(notes)})"
+    return out
+
+
+def format_time(iso: str | None) -> str:
+    """``"2026-01-29T14:03:22+00:00"`` -> ``"2026-01-29 14:03 UTC"``; unparseable text is returned as is."""
+    if not iso:
+        return "never"
+    try:
+        moment = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    shown = moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.utcoffset()
+    if offset is None:
+        return shown
+    if offset.total_seconds() == 0:
+        return f"{shown} UTC"
+    return f"{shown} {moment.strftime('%z')[:3]}:{moment.strftime('%z')[3:]}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """``4.2`` -> ``"4.2 s"``, ``125`` -> ``"2 min 05 s"``, ``3700`` -> ``"1 h 01 min"``."""
+    if seconds is None:
+        return "n/a"
+    try:
+        s = float(seconds)
+    except (TypeError, ValueError):
+        return str(seconds)
+    if math.isnan(s) or s < 0:
+        return "n/a"
+    if s < 60:
+        return f"{s:.1f} s"
+    whole = round(s)
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
+def _format_parameter(value: Any) -> str:
+    """A parameter value as text: strings as they are, everything else as JSON (lists, None, bools)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _href(relpath: str) -> str:
+    """A relative link: path segments percent-encoded, so no scheme (``javascript:``) can sneak in."""
+    return quote(str(relpath).replace("\\", "/"), safe="/")
+
+
+def _join_ids(ids: Any) -> str:
+    if ids is None:
+        return ""
+    if isinstance(ids, str):
+        return ids
+    try:
+        return ", ".join(str(i) for i in ids)
+    except TypeError:
+        return str(ids)
+
+
+# --------------------------------------------------------------------------------------------------
+# Page rendering
+
+
+def _pages_env():  # -> jinja2.Environment
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_PAGES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _site_css() -> str:
+    return (_PAGES / "site.css").read_text(encoding="utf-8")
+
+
+def _failing_cell_index(nb: nbformat.NotebookNode) -> int | None:
+    """Index of the first code cell that raised (an error output, or papermill's exception flag)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            return i
+        if cell.get("metadata", {}).get("papermill", {}).get("exception"):
+            return i
+    return None
+
+
+def _prepare_cells(nb: nbformat.NotebookNode, failed: bool) -> bool:
+    """Tag the failing cell (in place) and keep error outputs visible; return whether a cell failed."""
+    failing = _failing_cell_index(nb) if failed else None
+    for i, cell in enumerate(nb.cells):
+        has_error = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+        if has_error or i == failing:
+            # A traceback is never removed, whatever the cell's tags say.
+            tags = [t for t in cell.metadata.get("tags", []) if t not in HIDDEN_CELL_TAGS | REMOVE_OUTPUT_TAGS]
+            if i == failing:
+                tags.append(FAILED_CELL_TAG)
+            cell.metadata["tags"] = tags
+    return failing is not None
+
+
+def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
+    """One self-contained HTML page for an executed notebook, headed by a banner built from ``meta``.
+
+    ``meta`` keys: title, name, notebook, parameters, run_started, duration_s, status ("ok"|"failed"),
+    error, data_checksums {relpath: sha256}, versions {package: version}, tables [CSV paths beside the
+    report]; optional ``index`` (link to the index page, default ``../../index.html``). Code is hidden
+    unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped, outputs of
+    cells tagged remove-output too, but never an error output. In a failed run the failing cell is marked.
+    """
+    from markupsafe import Markup
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = copy.deepcopy(nb)
+    status = "ok" if meta.get("status") == "ok" else "failed"
+    failed_cell_found = _prepare_cells(nb, failed=status == "failed")
+    title = str(meta.get("title") or meta.get("name") or "Report")
+    nb.metadata["title"] = title
+
+    checksums = [
+        (str(path), str(digest)[:12], str(digest))
+        for path, digest in sorted((meta.get("data_checksums") or {}).items())
+    ]
+    banner = (
+        _pages_env()
+        .get_template("banner.html.j2")
+        .render(
+            title=title,
+            name=str(meta.get("name", "")),
+            notebook=str(meta.get("notebook", "")),
+            status=status,
+            error=meta.get("error"),
+            failed_cell_found=failed_cell_found,
+            parameters=[(str(k), _format_parameter(v)) for k, v in (meta.get("parameters") or {}).items()],
+            run_started=format_time(meta.get("run_started")),
+            run_started_raw=str(meta.get("run_started") or ""),
+            duration=format_duration(meta.get("duration_s")),
+            checksums=checksums,
+            versions=sorted((str(k), str(v)) for k, v in (meta.get("versions") or {}).items()),
+            tables=[{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
+            index_href=_href(meta.get("index") or "../../index.html"),
+        )
+    )
+
+    exporter = HTMLExporter(
+        template_name=NBCONVERT_TEMPLATE,
+        extra_template_basedirs=[str(paths.TEMPLATES)],
+        embed_images=True,
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=not show_code,
+        theme="light",
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags=set(HIDDEN_CELL_TAGS),
+            remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS),
+            remove_input_tags=set(REMOVE_INPUT_TAGS),
+            enabled=True,
+        ),
+        enabled=True,
+    )
+    notebook_path = Path(str(meta.get("notebook", "")))
+    base = notebook_path.parent if notebook_path.is_absolute() else paths.NOTEBOOKS
+    resources = {
+        "metadata": {"name": title, "path": str(base)},
+        "pakclaims": {
+            "csp": CSP,
+            "css": Markup(_site_css()),
+            "banner": Markup(banner),
+            "failed_tag": FAILED_CELL_TAG,
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _run_row(run: dict) -> dict:
+    """Display values of one manifest run (all text; the template escapes them)."""
+    failed = run.get("status") != "ok"
+    figures = []
+    for fig in run.get("key_figures") or []:
+        figures.append(
+            {
+                "label": str(fig.get("label") or fig.get("name") or ""),
+                "value": format_value(fig.get("value"), str(fig.get("unit") or "")),
+                "claims": _join_ids(fig.get("claims")),
+                "context": _join_ids(fig.get("context")),
+            }
+        )
+    changes = []
+    for change in run.get("changes") or []:
+        unit = str(change.get("unit") or "")
+        old, new = change.get("old"), change.get("new")
+        changes.append(
+            {
+                "label": str(change.get("label") or change.get("name") or ""),
+                "old": "none" if old is None else format_value(old, unit),
+                "new": "none" if new is None else format_value(new, unit),
+                "causes": [str(c) for c in change.get("causes") or []],
+            }
+        )
+    name = str(run.get("name", ""))
+    return {
+        "name": name,
+        "anchor": re.sub(r"[^A-Za-z0-9_-]", "-", name),
+        "title": str(run.get("title") or name),
+        "notebook": str(run.get("notebook") or ""),
+        "parameters": [(str(k), _format_parameter(v)) for k, v in (run.get("parameters") or {}).items()],
+        "status_class": "failed" if failed else "ok",
+        "status_label": "failed" if failed else "ok",
+        "error": str(run["error"]) if failed and run.get("error") else "",
+        "duration": format_duration(run.get("duration_s")),
+        "last_attempt": format_time(run.get("last_attempt")),
+        "last_attempt_raw": str(run.get("last_attempt") or ""),
+        "last_success": format_time(run.get("last_success")) if run.get("last_success") else "",
+        "last_success_raw": str(run.get("last_success") or ""),
+        "html": _href(run["html"]) if run.get("html") else "",
+        "failed_html": _href(run["failed_html"]) if failed and run.get("failed_html") else "",
+        "tables": [{"href": _href(t), "label": Path(str(t)).name} for t in run.get("tables") or []],
+        "key_figures": figures,
+        "changes": changes,
+        "changes_are_new": bool(run.get("changes_are_new")),
+    }
+
+
+def _sort_key_time(iso: str | None) -> float:
+    """Seconds since the epoch for sorting (naive times read as UTC); unparseable -> -inf."""
+    if not iso:
+        return float("-inf")
+    try:
+        moment = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def order_runs(runs: dict[str, dict]) -> list[dict]:
+    """Failed runs first, newest attempt first; then the others by name."""
+    failed = [r for r in runs.values() if r.get("status") != "ok"]
+    others = [r for r in runs.values() if r.get("status") == "ok"]
+    failed.sort(key=lambda r: str(r.get("name", "")))
+    failed.sort(key=lambda r: _sort_key_time(r.get("last_attempt")), reverse=True)
+    others.sort(key=lambda r: str(r.get("name", "")))
+    return failed + others
+
+
+def render_index(manifest: dict) -> str:
+    """reports/index.html: every run with its status, times, links, tables and what changed.
+
+    ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
+    """
+    batch = manifest.get("batch") or {}
+    counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
+    runs = [_run_row(r) for r in order_runs(manifest.get("runs") or {})]
+    successes = [r.get("last_success") for r in (manifest.get("runs") or {}).values() if r.get("last_success")]
+    since_raw = max(successes, key=_sort_key_time) if successes else batch.get("started")
+    message = str(batch.get("message") or "")
+    from markupsafe import Markup
+
+    return (
+        _pages_env()
+        .get_template("index.html.j2")
+        .render(
+            csp=CSP,
+            css=Markup(_site_css()),
+            runs=runs,
+            counts=counts,
+            generated=format_time(manifest.get("generated")),
+            generated_raw=str(manifest.get("generated") or ""),
+            batch_started=format_time(batch.get("started")) if batch.get("started") else "",
+            batch_started_raw=str(batch.get("started") or ""),
+            batch_finished=format_time(batch.get("finished")) if batch.get("finished") else "",
+            batch_finished_raw=str(batch.get("finished") or ""),
+            nothing_changed=bool(batch.get("nothing_changed")),
+            nothing_changed_since=format_time(since_raw),
+            message=message,
+            message_is_heading=message.lower().startswith("nothing changed"),
+        )
+    )
