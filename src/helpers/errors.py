@@ -82,3 +82,11 @@ class ArticleError(ProjectError):
 
 class BatchLockedError(ProjectError):
     """Another batch holds the lock on the reports directory."""
+
+
+class ReportsDirError(ProjectError):
+    """The reports directory (or a folder the batch needs in it) cannot be created or written."""
+
+
+class QuantityParseError(ProjectError):
+    """A phrase given to ``parse_quantity`` holds no quantity."""
