@@ -1,0 +1,674 @@
+"""Context figures: checked loading, explicit periods, series that never mix period kinds silently.
+
+``data/context_figures.csv`` is a byte-for-byte copy of the project's reference figures; its provenance
+and sha256 live in ``data/context_figures.meta.json`` and ``load_context`` refuses the file when they do
+not match. Every figure's ``year`` label becomes an explicit ``Period``:
+
+========================  ==================  ====================================================
+label                     kind                dates
+========================  ==================  ====================================================
+``2024``                  calendar            2024-01-01 .. 2024-12-31
+``FY2024-25`` / ``FY25``  fiscal_pk           2024-07-01 .. 2025-06-30 (Pakistan, July-June)
+``IR1401``                iranian             1 Farvardin 1401 .. 29/30 Esfand = 2022-03-21 .. 2023-03-20
+``IR1403 9M (a..b)``      iranian, partial    dates in the label (checked against the Iranian year)
+``2020 (Jan-Aug)``        calendar_partial    2020-01-01 .. 2020-08-31 (also ``2020 H1``, ``Q3``, ``9M``)
+``2001-2014 (note)``      span                2001-01-01 .. 2014-12-31
+``target (set 2025-02)``  target              set on 2025-02-01, no end
+anything else             label               years in it, if any (``Phase 1 (2029-)``)
+========================  ==================  ====================================================
+
+``period_year`` is the calendar year in which a period ends (FY2024-25 -> 2025, IR1401 -> 2023, a span
+-> its last year); targets and labels have none. ``period_mid`` is the period's midpoint as a decimal
+year, for charts that place periods of different kinds on one axis.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import econ, paths
+from helpers.errors import ContextDataError, Problem, ProjectError
+
+CONTEXT_COLUMNS: list[str] = ["id", "indicator", "geo", "partner", "year", "value", "unit", "source_publisher",
+                              "source_title", "source_url", "excerpt", "confidence"]
+CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
+PERIOD_KINDS: tuple[str, ...] = ("calendar", "fiscal_pk", "iranian", "calendar_partial", "span", "target",
+                                 "label")
+#: Kinds a ``series()`` can select: periods on a time axis; part Iranian years are their own kind.
+SERIES_KINDS: tuple[str, ...] = ("calendar", "fiscal_pk", "iranian", "iranian_partial", "calendar_partial",
+                                 "span")
+CLAIM_SERIES_COLUMNS: list[str] = ["claim_id", "series", "indicator", "geo", "partner", "period_kind",
+                                   "relation", "assumed_horizon_year", "horizon_source", "note"]
+RELATIONS: dict[str, str] = {
+    "same_measure": "the claim states a figure that an official or reported series also measures",
+    "baseline_history": "history of the quantity that a target targets",
+    "benchmark": "a different quantity that shows the claim's scale (e.g. total exports, sector output)",
+    "no_context": "no context series measures this claim (event counts, offers); stated so, not skipped",
+}
+#: Kinds a claim_series row may name: series kinds, plus single target and label figures (not time series).
+MAPPING_KINDS: tuple[str, ...] = (*SERIES_KINDS, "target", "label")
+BENCHMARK_COLUMNS: list[str] = ["name", "indicator", "geo", "start_year", "end_year", "note"]
+#: Benchmark growth episodes (not in paths.py yet).
+BENCHMARKS: Path = paths.DATA / "benchmarks.csv"
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+_IRANIAN_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29)
+_JALALI_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324,
+                  2394, 2456, 3178)
+
+
+class PeriodError(ProjectError, ValueError):
+    """A ``year`` label that is none of the period forms (see the module docstring)."""
+
+
+class SeriesError(ProjectError):
+    """A requested series is empty, ambiguous or would mix period kinds or units."""
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """An explicit period: kind, first and last day (None when open or unknown), readable label."""
+
+    text: str
+    kind: str
+    start: dt.date | None
+    end: dt.date | None
+    label: str
+    partial: bool = False
+    note: str = ""
+
+    @property
+    def year(self) -> int | None:
+        """Calendar year in which the period ends; None for targets and labels (not points in time)."""
+        if self.kind in ("target", "label") or self.end is None:
+            return None
+        return self.end.year
+
+    @property
+    def mid(self) -> float | None:
+        """Midpoint as a decimal year (2024.5 for calendar 2024); None without both dates."""
+        if self.start is None or self.end is None or self.kind in ("target", "label"):
+            return None
+        middle = self.start + (self.end - self.start + dt.timedelta(days=1)) / 2
+        first = dt.date(middle.year, 1, 1)
+        length = (dt.date(middle.year + 1, 1, 1) - first).days
+        return middle.year + (middle - first).days / length
+
+    @property
+    def series_kind(self) -> str:
+        """The kind ``series()`` groups by: part Iranian years are ``iranian_partial``."""
+        return "iranian_partial" if self.kind == "iranian" and self.partial else self.kind
+
+
+def iranian_year_start(year: int) -> dt.date:
+    """Gregorian date of 1 Farvardin (Nowruz) of Solar Hijri ``year`` (1401 -> 2022-03-21).
+
+    The 33-year leap rule with Borkowski's break years, valid for years -61..3177.
+    """
+    if not _JALALI_BREAKS[0] <= year < _JALALI_BREAKS[-1]:
+        raise PeriodError(f"Iranian year {year} is outside the supported range. Fix: use a year 1..3177")
+    leap_j, previous, jump = -14, _JALALI_BREAKS[0], 0
+    for brk in _JALALI_BREAKS[1:]:
+        jump = brk - previous
+        if year < brk:
+            break
+        leap_j += jump // 33 * 8 + (jump % 33) // 4
+        previous = brk
+    n = year - previous
+    leap_j += n // 33 * 8 + (n % 33 + 3) // 4
+    if jump % 33 == 4 and jump - n == 4:
+        leap_j += 1
+    gregorian = year + 621
+    leap_g = gregorian // 4 - (gregorian // 100 + 1) * 3 // 4 - 150
+    return dt.date(gregorian, 3, 1) + dt.timedelta(days=20 + leap_j - leap_g - 1)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _text(date: dt.date) -> str:
+    return f"{date.day} {calendar.month_abbr[date.month]} {date.year}"
+
+
+def _iso(text: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(f"{label!r} holds {text!r}, which is not a date. Fix: write dates as YYYY-MM-DD") from None
+
+
+_CALENDAR = re.compile(r"^(\d{4})$")
+_FISCAL = re.compile(r"^FY\s?(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})$", re.IGNORECASE)
+_FISCAL_SHORT = re.compile(r"^FY\s?(\d{2})$", re.IGNORECASE)
+_IRANIAN = re.compile(r"^IR\s?(\d{4})(?:\s+(\d{1,2})M)?(?:\s*\((\S+?)\s*\.\.\s*(\S+?)\))?$", re.IGNORECASE)
+_PART_MONTHS = re.compile(r"^(\d{4})\s*\(\s*([A-Za-z]{3})[a-z]*\.?\s*[-\u2013]\s*([A-Za-z]{3})[a-z]*\.?\s*\)$")
+_PART_HALF = re.compile(r"^(\d{4})\s*H([12])$", re.IGNORECASE)
+_PART_QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)
+_PART_FIRST = re.compile(r"^(\d{4})\s+(\d{1,2})M$", re.IGNORECASE)
+_SPAN = re.compile(r"^(\d{4})\s*[-\u2013]\s*(\d{4})(?:\s*\(([^)]*)\))?$")
+_TARGET = re.compile(r"^target(?:\s*\(\s*([A-Za-z][A-Za-z ]*?)\s+(\d{4})(?:-(\d{2}))?\s*\))?$", re.IGNORECASE)
+_LABEL_OPEN = re.compile(r"\((\d{4})\s*[-\u2013]\s*\)")
+_LABEL_RANGE = re.compile(r"\b(\d{4})\s*[-\u2013]\s*(\d{4})\b")
+_LABEL_YEAR = re.compile(r"\b(\d{4})\b")
+_RESERVED = re.compile(r"^(?:\d|FY\s?\d|IR\s?\d|target\b)", re.IGNORECASE)
+
+_FORMS = ("2024 | FY2024-25 | FY25 | IR1401 | IR1403 9M (2024-03-20..2024-12-21) | 2020 (Jan-Aug) | 2020 H1 "
+          "| 2020 Q3 | 2020 9M | 2001-2014 | target (set 2025-02) | a label starting with a letter")
+
+
+def _partial_calendar(text: str) -> Period | None:
+    """Part of a calendar year: (Jan-Aug), H1, Q3, 9M; None when ``text`` is none of these."""
+    if match := _PART_MONTHS.match(text):
+        year = int(match[1])
+        first, last = _MONTHS.get(match[2].lower()), _MONTHS.get(match[3].lower())
+        if first is None or last is None or first > last:
+            raise PeriodError(f"{text!r}: month range is not Jan..Dec in order. Fix: write e.g. 2020 (Jan-Aug)")
+        start, end = dt.date(year, first, 1), _month_end(year, last)
+    elif match := _PART_HALF.match(text):
+        year, half = int(match[1]), int(match[2])
+        start, end = dt.date(year, 6 * half - 5, 1), _month_end(year, 6 * half)
+    elif match := _PART_QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        start, end = dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    elif match := _PART_FIRST.match(text):
+        year, months = int(match[1]), int(match[2])
+        if not 1 <= months <= 11:
+            raise PeriodError(f"{text!r}: a part year has 1-11 months. Fix: write the year alone for 12 months")
+        start, end = dt.date(year, 1, 1), _month_end(year, months)
+    else:
+        return None
+    if start.month == 1 and end.month == 12:
+        return Period(text, "calendar", start, end, f"{year} (calendar year)")
+    months_text = f"{calendar.month_abbr[start.month]}-{calendar.month_abbr[end.month]}"
+    return Period(text, "calendar_partial", start, end, f"{year} {months_text} (part year)", partial=True)
+
+
+def _iranian(text: str, match: re.Match[str]) -> Period:
+    year = int(match[1])
+    months = int(match[2]) if match[2] else None
+    start = iranian_year_start(year)
+    year_end = iranian_year_start(year + 1) - dt.timedelta(days=1)
+    if months is not None and not 1 <= months <= 11:
+        raise PeriodError(f"{text!r}: a part Iranian year has 1-11 months. Fix: write IR{year} for 12 months")
+    end = year_end if months is None else start + dt.timedelta(days=sum(_IRANIAN_MONTH_DAYS[:months]) - 1)
+    if match[3]:
+        given_start, given_end = _iso(match[3], text), _iso(match[4], text)
+        one_day = dt.timedelta(days=1)
+        if abs(given_start - start) > one_day:
+            raise PeriodError(f"{text!r}: starts {given_start}, but IR{year} starts {start}. "
+                              "Fix: correct the dates or the Iranian year in the label")
+        if months is None and abs(given_end - year_end) > one_day:
+            raise PeriodError(f"{text!r}: ends {given_end}, but IR{year} ends {year_end}. "
+                              f"Fix: correct the dates, or mark a part year (IR{year} 9M (...))")
+        if not given_start < given_end <= year_end + one_day:
+            raise PeriodError(f"{text!r}: end {given_end} is not inside IR{year} ({start}..{year_end}). "
+                              "Fix: correct the dates")
+        start, end = given_start, given_end
+    span = f"{_text(start)}-{_text(end)}"
+    if months is None:
+        return Period(text, "iranian", start, end, f"IR{year} (Iranian year, {span})")
+    return Period(text, "iranian", start, end, f"IR{year} first {months} months ({span}, part year)",
+                  partial=True)
+
+
+def _label(text: str) -> Period:
+    start = end = None
+    if match := _LABEL_OPEN.search(text):
+        start = dt.date(int(match[1]), 1, 1)
+    elif match := _LABEL_RANGE.search(text):
+        start, end = dt.date(int(match[1]), 1, 1), dt.date(int(match[2]), 12, 31)
+    elif match := _LABEL_YEAR.search(text):
+        start, end = dt.date(int(match[1]), 1, 1), dt.date(int(match[1]), 12, 31)
+    return Period(text, "label", start, end, text, note="a label, not a point in time")
+
+
+def parse_period(text: str) -> Period:
+    """The explicit ``Period`` for a ``year`` label (forms in the module docstring); PeriodError if none fits."""
+    raw = str(text).strip()
+    if not raw:
+        raise PeriodError(f"empty period. Fix: write one of: {_FORMS}")
+    if match := _CALENDAR.match(raw):
+        year = int(match[1])
+        return Period(raw, "calendar", dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year} (calendar year)")
+    if (match := _FISCAL.match(raw)) or (match := _FISCAL_SHORT.match(raw)):
+        if match.re is _FISCAL_SHORT:
+            last = 2000 + int(match[1])
+            first = last - 1
+        else:
+            first = int(match[1])
+            tail = match[2]
+            last = int(tail) if len(tail) == 4 else (first // 100) * 100 + int(tail) + (100 if tail == "00" else 0)
+            if last != first + 1:
+                raise PeriodError(f"{raw!r}: a fiscal year runs July to June of the next year. "
+                                  f"Fix: write FY{first}-{str(first + 1)[2:]}")
+        return Period(raw, "fiscal_pk", dt.date(first, 7, 1), dt.date(last, 6, 30),
+                      f"FY{first}-{str(last)[2:]} (Jul {first}-Jun {last})")
+    if match := _IRANIAN.match(raw):
+        return _iranian(raw, match)
+    if (period := _partial_calendar(raw)) is not None:
+        return period
+    if match := _SPAN.match(raw):
+        first, last = int(match[1]), int(match[2])
+        if last <= first:
+            raise PeriodError(f"{raw!r}: a span must end after it starts. Fix: write e.g. 2001-2014")
+        note = (match[3] or "").strip()
+        label = f"{first}-{last} ({note})" if note else f"{first}-{last} (multi-year period)"
+        return Period(raw, "span", dt.date(first, 1, 1), dt.date(last, 12, 31), label, note=note)
+    if match := _TARGET.match(raw):
+        if not match[2]:
+            return Period(raw, "target", None, None, "target (date not given)")
+        month = int(match[3]) if match[3] else 1
+        if not 1 <= month <= 12:
+            raise PeriodError(f"{raw!r}: month {month} does not exist. Fix: write target (set YYYY-MM)")
+        when = dt.date(int(match[2]), month, 1)
+        stamp = f"{match[2]}-{match[3]}" if match[3] else match[2]
+        return Period(raw, "target", when, None, f"target ({match[1].lower()} {stamp})", note=match[1].lower())
+    if _RESERVED.match(raw) or not raw[0].isalpha():
+        raise PeriodError(f"{raw!r} is not a period this project reads. Fix: write one of: {_FORMS}")
+    return _label(raw)
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_meta(path: Path, meta: Path) -> dict[str, object]:
+    """The provenance record, or ContextDataError refusing the data when it is missing or unreadable."""
+    fix = (f"restore {_shown(meta)} from git, or write it with producer, origin, date_copied, licence, rows "
+           f"and sha256 of {path.name} (sha256sum {path.name}); see data/README.md")
+    if not Path(meta).exists():
+        raise ContextDataError([Problem(str(meta), None, None, None,
+                                        f"provenance file for {path.name} is missing; the data is refused",
+                                        fix, "missing-meta")])
+    try:
+        record = json.loads(Path(meta).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ContextDataError([Problem(str(meta), None, None, None, f"provenance file is not valid JSON ({exc})",
+                                        fix, "bad-meta")]) from None
+    if not isinstance(record, dict) or not isinstance(record.get("sha256"), str):
+        raise ContextDataError([Problem(str(meta), None, "sha256", None, "provenance file has no sha256", fix,
+                                        "bad-meta")])
+    return record
+
+
+def _read_csv(path: Path, columns: list[str], problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, row) pairs; missing file or columns go to ``problems``."""
+    if not Path(path).exists():
+        problems.append(Problem(str(path), None, None, None, "file not found",
+                                f"restore {_shown(path)} from git or pass the right path", "missing-file"))
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        for column in columns:
+            if column not in header:
+                problems.append(Problem(str(path), 1, column, None, "column is missing",
+                                        f"add the column; the header must be: {','.join(columns)}",
+                                        "missing-column"))
+        return [(number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+                for number, row in enumerate(reader, start=2)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.lower() not in ("nan", "inf", "-inf", "infinity")
+
+
+def load_context(path: Path = paths.CONTEXT, meta: Path = paths.CONTEXT_META) -> pd.DataFrame:
+    """Context figures, checked against their provenance (sha256) and validated, with explicit periods.
+
+    Raises ContextDataError listing every problem (checksum, columns, duplicate ids, values, confidence,
+    periods, sources). Adds ``period_kind``, ``period_start``, ``period_end``, ``period_label``,
+    ``period_year`` (Int64), ``period_mid``, ``period_partial`` and ``series_kind``; ``value`` is a float.
+    """
+    path, meta = Path(path), Path(meta)
+    record = _read_meta(path, meta)
+    problems: list[Problem] = []
+    if path.exists():
+        actual, expected = sha256_of(path), str(record["sha256"])
+        if actual != expected:
+            problems.append(Problem(
+                str(path), None, "sha256", actual,
+                f"checksum does not match its provenance: expected sha256 {expected}, actual {actual}",
+                f"if you edited the data on purpose, update sha256 in {_shown(meta)} (and rows); "
+                f"otherwise restore {path.name} from git", "checksum-mismatch"))
+    rows = _read_csv(path, CONTEXT_COLUMNS, problems)
+    if rows and isinstance(record.get("rows"), int) and record["rows"] != len(rows):
+        problems.append(Problem(str(path), None, None, len(rows),
+                                f"{len(rows)} data rows, but {meta.name} says {record['rows']}",
+                                f"update rows in {_shown(meta)} or restore {path.name}", "row-count"))
+    seen: dict[str, int] = {}
+    periods: list[Period | None] = []
+    for number, row in rows:
+        def add(field: str, message: str, fix: str, code: str, _n: int = number, _r: dict = row) -> None:
+            problems.append(Problem(str(path), _n, field, _r.get(field), message, fix, code))
+
+        ident = row.get("id", "")
+        if not ident:
+            add("id", "id is empty", "give the row a unique id (F106...)", "empty-id")
+        elif ident in seen:
+            add("id", f"duplicate id (also row {seen[ident]})", "give each row its own id", "duplicate-id")
+        else:
+            seen[ident] = number
+        for field in ("indicator", "geo", "unit"):
+            if field in row and not row[field]:
+                add(field, f"{field} is empty", f"fill {field} (see data/README.md)", f"empty-{field}")
+        if "value" in row and not _is_number(row["value"]):
+            add("value", "value is not a number", "write the number unscaled, e.g. 2590000000000", "not-a-number")
+        if "confidence" in row and row["confidence"] not in CONFIDENCE:
+            add("confidence", "unknown confidence", f"use one of: {', '.join(CONFIDENCE)}", "bad-confidence")
+        if "source_url" in row and not row["source_url"]:
+            add("source_url", "source_url is empty", "give the URL where the figure was read", "empty-source-url")
+        period = None
+        if "year" in row:
+            try:
+                period = parse_period(row["year"])
+            except PeriodError as exc:
+                message, _, fix = str(exc).partition(" Fix: ")
+                add("year", f"unparseable period: {message}", fix or f"write one of: {_FORMS}", "bad-period")
+        periods.append(period)
+    if problems:
+        raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
+    frame = pd.DataFrame([row for _, row in rows], columns=CONTEXT_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["period_kind"] = [p.kind for p in periods]
+    frame["period_start"] = pd.to_datetime([p.start for p in periods])
+    frame["period_end"] = pd.to_datetime([p.end for p in periods])
+    frame["period_label"] = [p.label for p in periods]
+    frame["period_year"] = pd.array([p.year for p in periods], dtype="Int64")
+    frame["period_mid"] = [p.mid for p in periods]
+    frame["period_partial"] = [p.partial for p in periods]
+    frame["series_kind"] = [p.series_kind for p in periods]
+    frame.attrs["source_file"] = str(path)
+    frame.attrs["sha256"] = str(record["sha256"])
+    frame.attrs["caveats"] = list(record.get("caveats", []))  # type: ignore[arg-type]
+    return frame
+
+
+# --- series ---------------------------------------------------------------------------------------
+
+def _ids_text(ids: Sequence[str]) -> str:
+    return ", ".join(ids) if len(ids) <= 8 else ", ".join(ids[:8]) + f", ... ({len(ids)} rows)"
+
+
+def series(df: pd.DataFrame, indicator: str | Sequence[str], geo: str, partner: str | None = None,
+           period_kind: str | Sequence[str] | None = "calendar", *, match: str = "prefix",
+           allow_mixed: bool = False) -> pd.Series:
+    """Values of one indicator for ``geo`` (and ``partner``) indexed by ``period_year``.
+
+    ``indicator`` is a prefix (``match="prefix"``) or the exact text (``match="exact"``), or a list of them;
+    ``partner=None`` takes any partner, ``""`` only rows without one. ``period_kind`` selects kinds from
+    ``SERIES_KINDS`` (None = whatever matched). Rows of other kinds are left out and listed in
+    ``attrs["excluded_ids"]``. Several kinds in one series raise SeriesError unless ``allow_mixed``; then
+    ``attrs["mixed_periods"]`` is True and ``attrs["note"]`` says so. ``attrs["context_ids"]`` lists the
+    row id of every point (in index order); ``attrs["period_kinds"]`` their kinds.
+    """
+    wanted = [indicator] if isinstance(indicator, str) else list(indicator)
+    if match not in ("prefix", "exact"):
+        raise SeriesError(f"match must be 'prefix' or 'exact' (value: {match!r}). Fix: pass one of them")
+    texts = df["indicator"]
+    hit = texts.isin(wanted) if match == "exact" else texts.map(lambda t: any(t.startswith(w) for w in wanted))
+    hit &= df["geo"].eq(geo)
+    if partner is not None:
+        hit &= df["partner"].eq(partner)
+    rows = df.loc[hit]
+    where = f"indicator {wanted!r}, geo {geo!r}" + ("" if partner is None else f", partner {partner!r}")
+    if rows.empty:
+        known = sorted(set(df.loc[df["geo"].eq(geo), "indicator"]))
+        raise SeriesError(f"no context figures for {where}. Fix: use an indicator listed for {geo!r}: "
+                          f"{known or 'none (check geo)'}")
+    kinds = ([period_kind] if isinstance(period_kind, str) else list(period_kind)) if period_kind else None
+    for kind in kinds or []:
+        if kind not in SERIES_KINDS:
+            raise SeriesError(f"period_kind {kind!r} is not a series kind. Fix: use one of "
+                              f"{', '.join(SERIES_KINDS)} (targets and labels are not points in time)")
+    on_axis = rows["series_kind"].isin(SERIES_KINDS)
+    chosen = on_axis & (rows["series_kind"].isin(kinds) if kinds else True)
+    selected, excluded = rows.loc[chosen], rows.loc[~chosen]
+    if selected.empty:
+        found = sorted(set(rows["series_kind"]))
+        raise SeriesError(f"no {', '.join(kinds or SERIES_KINDS)} figures for {where}; found only {found} "
+                          f"({_ids_text(list(rows['id']))}). Fix: pass period_kind= one of {found}")
+    found_kinds = sorted(set(selected["series_kind"]))
+    if len(found_kinds) > 1 and not allow_mixed:
+        listing = "; ".join(f"{k}: {_ids_text(list(selected.loc[selected['series_kind'].eq(k), 'id']))}"
+                            for k in found_kinds)
+        raise SeriesError(f"{where} mixes period kinds ({listing}). Fix: pass one period_kind, or "
+                          "allow_mixed=True and say so on the chart")
+    units = sorted(set(selected["unit"]))
+    if len(units) > 1:
+        raise SeriesError(f"{where} mixes units {units}. Fix: narrow the indicator so one unit remains")
+    doubled = selected.loc[selected["period_year"].duplicated(keep=False)]
+    if not doubled.empty:
+        pairs = ", ".join(f"{r.id} ({r.year})" for r in doubled.itertuples())
+        raise SeriesError(f"{where} has more than one figure per year: {pairs}. "
+                          "Fix: narrow the indicator or pass the partner")
+    selected = selected.sort_values("period_year")
+    index = pd.Index(selected["period_year"].astype(int).to_list(), name="year")
+    name = selected["indicator"].iloc[0] if selected["indicator"].nunique() == 1 else " / ".join(
+        sorted(set(selected["indicator"])))
+    result = pd.Series(selected["value"].to_numpy(dtype=float), index=index, name=name)
+    mixed = len(found_kinds) > 1
+    notes = []
+    if mixed:
+        notes.append(f"mixes period kinds ({', '.join(found_kinds)}): points are placed at the calendar year "
+                     "in which each period ends")
+    if "fiscal_pk" in found_kinds:
+        notes.append("fiscal years (July-June) are shown at the year they end (FY2024-25 at 2025)")
+    if "iranian" in found_kinds or "iranian_partial" in found_kinds:
+        notes.append("Iranian years (from 20/21 March) are shown at the year they end")
+    if any(k in found_kinds for k in ("calendar_partial", "iranian_partial")):
+        notes.append("includes part-year figures")
+    result.attrs.update({
+        "context_ids": list(selected["id"]), "period_kinds": list(selected["series_kind"]),
+        "period_labels": list(selected["period_label"]), "unit": units[0], "geo": geo, "partner": partner,
+        "indicator": name, "mixed_periods": mixed, "note": "; ".join(notes),
+        "publishers": sorted(set(selected["source_publisher"])), "excluded_ids": list(excluded["id"]),
+    })
+    return result
+
+
+def source_line(df: pd.DataFrame, ids: Sequence[str]) -> str:
+    """"Source: <publisher> (F001-F014); ..." for the context rows ``ids``, built from the data."""
+    chosen = df.loc[df["id"].isin(list(ids))]
+    missing = sorted(set(ids) - set(chosen["id"]))
+    if missing:
+        raise SeriesError(f"context ids {missing} are not in the context figures. Fix: use ids from the data")
+    parts = [f"{publisher} ({compress_ids(list(group['id']))})"
+             for publisher, group in chosen.groupby("source_publisher", sort=False)]
+    return "Source: " + "; ".join(parts)
+
+
+def compress_ids(ids: Sequence[str]) -> str:
+    """Ids as short text: runs of three or more consecutive ids become ranges (F001-F014, F073, F075)."""
+    def number(ident: str) -> tuple[str, int] | None:
+        found = re.fullmatch(r"([A-Za-z]+)(\d+)", ident)
+        return (found[1], int(found[2])) if found else None
+
+    runs: list[list[str]] = []
+    for ident in ids:
+        here, last = number(ident), number(runs[-1][-1]) if runs else None
+        if here and last and here[0] == last[0] and here[1] == last[1] + 1:
+            runs[-1].append(ident)
+        else:
+            runs.append([ident])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs)
+
+
+# --- claim-to-series mapping ------------------------------------------------------------------------
+
+def load_claim_series(path: Path = paths.CLAIM_SERIES, context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``data/claim_series.csv`` validated against the context figures (every problem listed at once).
+
+    Adds ``context_ids`` (list of the rows each mapping selects). Claim ids are checked against the
+    register by the claims module, not here.
+    """
+    path = Path(path)
+    figures = load_context() if context is None else context
+    problems: list[Problem] = []
+    rows = _read_csv(path, CLAIM_SERIES_COLUMNS, problems)
+    indicators = set(figures["indicator"])
+    keys: dict[str, tuple[tuple[str, str, str, str], int]] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    horizons: dict[str, tuple[str, int]] = {}
+    selections: list[list[str]] = []
+    for number, row in rows:
+        def add(field: str, message: str, fix: str, code: str, _n: int = number, _r: dict = row) -> None:
+            problems.append(Problem(str(path), _n, field, _r.get(field), message, fix, code))
+
+        relation, key = row.get("relation", ""), row.get("series", "")
+        if not row.get("claim_id"):
+            add("claim_id", "claim_id is empty", "give the register id of the claim", "empty-claim-id")
+        if relation not in RELATIONS:
+            add("relation", "unknown relation", f"use one of: {', '.join(RELATIONS)}", "bad-relation")
+        pair = (row.get("claim_id", ""), key)
+        if pair in pairs:
+            add("series", f"claim and series repeat row {pairs[pair]}", "keep one row per claim and series",
+                "duplicate-mapping")
+        pairs.setdefault(pair, number)
+        ids: list[str] = []
+        if relation == "no_context":
+            for field in ("series", "indicator", "period_kind"):
+                if row.get(field):
+                    add(field, "a no_context row names a series", f"empty {field}, or choose another relation",
+                        "no-context-with-series")
+        elif relation in RELATIONS:
+            if not key:
+                add("series", "series key is empty", "name the series (e.g. pk_cn_exports_sbp_fy)", "empty-series")
+            indicator, kind = row.get("indicator", ""), row.get("period_kind", "")
+            if indicator not in indicators:
+                add("indicator", "not an indicator in the context figures",
+                    "copy the indicator text exactly from data/context_figures.csv", "unknown-indicator")
+            if kind not in MAPPING_KINDS:
+                add("period_kind", "unknown period kind", f"use one of: {', '.join(MAPPING_KINDS)}",
+                    "bad-period-kind")
+            if indicator in indicators and kind in MAPPING_KINDS:
+                chosen = figures.loc[figures["indicator"].eq(indicator) & figures["geo"].eq(row.get("geo", ""))
+                                     & figures["partner"].eq(row.get("partner", ""))
+                                     & figures["series_kind"].eq(kind)]
+                ids = list(chosen["id"])
+                if not ids:
+                    add("geo", f"selects no context rows ({indicator}, geo {row.get('geo')!r}, partner "
+                        f"{row.get('partner')!r}, {kind})", "match geo, partner and period_kind to the figures",
+                        "empty-selection")
+            signature = (indicator, row.get("geo", ""), row.get("partner", ""), kind)
+            if key and key in keys and keys[key][0] != signature:
+                add("series", f"series key is defined differently in row {keys[key][1]}",
+                    "use one definition per key, or a new key", "inconsistent-series")
+            keys.setdefault(key, (signature, number))
+        horizon = row.get("assumed_horizon_year", "")
+        if horizon and not re.fullmatch(r"\d{4}", horizon):
+            add("assumed_horizon_year", "not a year", "write a four-digit year or leave it empty", "bad-year")
+        if horizon and not row.get("horizon_source"):
+            add("horizon_source", "an assumed horizon needs its source",
+                "name the context id or text that gives the year", "horizon-without-source")
+        for ref in re.findall(r"\bF\d{3}\b", row.get("horizon_source", "")):
+            if ref not in set(figures["id"]):
+                add("horizon_source", f"{ref} is not a context id", "cite an existing context id", "unknown-ref")
+        claim = row.get("claim_id", "")
+        if claim in horizons and horizons[claim][0] != horizon:
+            add("assumed_horizon_year", f"differs from row {horizons[claim][1]} of the same claim "
+                f"({horizons[claim][0] or 'empty'})", "give every row of a claim the same assumed horizon",
+                "inconsistent-horizon")
+        horizons.setdefault(claim, (horizon, number))
+        selections.append(ids)
+    if problems:
+        raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
+    frame = pd.DataFrame([row for _, row in rows], columns=CLAIM_SERIES_COLUMNS)
+    frame["assumed_horizon_year"] = pd.to_numeric(frame["assumed_horizon_year"].replace("", None)).astype("Int64")
+    frame["context_ids"] = selections
+    return frame
+
+
+def series_for(df: pd.DataFrame, key: str, claim_series: pd.DataFrame, *, allow_mixed: bool = False) -> pd.Series:
+    """The series a ``claim_series`` key names (exact indicator, geo, partner and period kind).
+
+    Keys of ``target`` or ``label`` rows are single figures, not series: use the mapping's ``context_ids``.
+    """
+    rows = claim_series.loc[claim_series["series"].eq(key)]
+    if rows.empty:
+        known = sorted(k for k in set(claim_series["series"]) if k)
+        raise SeriesError(f"series key {key!r} is not in claim_series.csv. Fix: use one of: {known}")
+    row = rows.iloc[0]
+    result = series(df, row["indicator"], row["geo"], row["partner"], row["period_kind"], match="exact",
+                    allow_mixed=allow_mixed)
+    result.attrs["series"] = key
+    return result
+
+
+# --- benchmarks -----------------------------------------------------------------------------------
+
+def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.DataFrame:
+    """Compound yearly growth of each benchmark episode in ``data/benchmarks.csv``.
+
+    Each episode needs calendar-year figures at exactly its start and end years. Columns: name, indicator,
+    geo, start, end, start_value, end_value, cagr, context_ids, note.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    rows = _read_csv(path, BENCHMARK_COLUMNS, problems)
+    records = []
+    for number, row in rows:
+        def add(field: str, message: str, fix: str, code: str, _n: int = number, _r: dict = row) -> None:
+            problems.append(Problem(str(path), _n, field, _r.get(field), message, fix, code))
+
+        if not row.get("name"):
+            add("name", "name is empty", "name the episode (e.g. China 2001-2011)", "empty-name")
+        start, end = row.get("start_year", ""), row.get("end_year", "")
+        if not (re.fullmatch(r"\d{4}", start) and re.fullmatch(r"\d{4}", end) and int(start) < int(end)):
+            add("start_year", f"years {start!r}-{end!r} are not a start before an end",
+                "write four-digit years, start before end", "bad-years")
+            continue
+        try:
+            points = series(context_df, row.get("indicator", ""), row.get("geo", ""), partner="",
+                            period_kind="calendar", match="exact")
+        except SeriesError as exc:
+            add("indicator", str(exc).split(" Fix: ")[0], "use an indicator and geo from the context figures",
+                "no-series")
+            continue
+        ids = dict(zip(points.index, points.attrs["context_ids"], strict=True))
+        absent = [y for y in (int(start), int(end)) if y not in points.index]
+        if absent:
+            add("end_year" if int(end) in absent else "start_year", f"no figure for year(s) {absent}",
+                f"choose years the series has: {list(points.index)}", "missing-year")
+            continue
+        first, last = float(points[int(start)]), float(points[int(end)])
+        records.append({"name": row["name"], "indicator": row["indicator"], "geo": row["geo"],
+                        "start": int(start), "end": int(end), "start_value": first, "end_value": last,
+                        "cagr": econ.required_cagr(first, last, int(end) - int(start)),
+                        "context_ids": [ids[int(start)], ids[int(end)]], "note": row.get("note", "")})
+    if problems:
+        raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
+    return pd.DataFrame(records, columns=["name", "indicator", "geo", "start", "end", "start_value", "end_value",
+                                          "cagr", "context_ids", "note"])
