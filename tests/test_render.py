@@ -82,7 +82,7 @@ def sample_meta(**overrides: object) -> dict:
         "title": "Trade gap <b>Pakistan</b>",
         "name": "gap_2035",
         "notebook": "10_target_gap.ipynb",
-        "parameters": {"target_year": 2040, "claim_text": XSS, "partners": ["China", "Uzbekistan"]},
+        "parameters": {"target_year": 2040, "claim_text": XSS, "partners": ["China", "Uzbekistan"], "target": 5e10},
         "run_started": "2026-01-29T14:03:22+00:00",
         "duration_s": 12.34,
         "status": "ok",
@@ -157,6 +157,7 @@ def failed_page() -> str:
 
 def test_report_is_self_contained(ok_page: str) -> None:
     assert network_references(ok_page) == []
+    assert not re.search(r"https?://", ok_page)  # not even in CSS comments
     assert "<script" not in ok_page.lower()
     csp = [a for t, a in parse(ok_page).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert len(csp) == 1
@@ -176,6 +177,25 @@ def test_png_output_is_embedded(ok_page: str) -> None:
     images = [a.get("src") or "" for t, a in parse(ok_page).tags if t == "img"]
     assert images and all(src.startswith("data:image/") for src in images)
     assert f"data:image/png;base64,{PNG_B64}" in ok_page
+
+
+def test_image_alt_text_from_output_metadata() -> None:
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "chart()",
+                outputs=[
+                    new_output(
+                        "display_data", data={"image/png": PNG_B64}, metadata={"alt": 'Exports <must> grow "17x"'}
+                    ),
+                    new_output("display_data", data={"image/png": PNG_B64}, metadata={"image/png": {"width": 300}}),
+                ],
+            )
+        ]
+    )
+    images = [a for t, a in parse(render_report(nb, sample_meta())).tags if t == "img"]
+    assert [a["alt"] for a in images] == ['Exports <must> grow "17x"', "Chart"]
+    assert images[1]["width"] == "300"
 
 
 def test_markdown_image_file_is_embedded(tmp_path) -> None:
@@ -223,6 +243,7 @@ def test_banner_escapes_every_value(ok_page: str) -> None:
     assert "2026-01-29 14:03 UTC" in banner and "12.3 s" in banner
     assert "0123456789ab<" in banner and "<details" in banner  # checksum shortened, collapsible
     assert "3.1.1" in banner
+    assert "50000000000.0 (50.0 billion)" in banner
     assert 'href="gap_table.csv"' in banner
     assert 'href="../../index.html"' in banner
     assert "This run failed" not in banner

@@ -213,13 +213,17 @@ def format_duration(seconds: float | None) -> str:
 
 
 def _format_parameter(value: Any) -> str:
-    """A parameter value as text: strings as they are, everything else as JSON (lists, None, bools)."""
+    """A parameter value as text: strings as they are, everything else as JSON (lists, None, bools);
+    large numbers also in words: ``6e12`` -> ``"6000000000000.0 (6.0 trillion)"``."""
     if isinstance(value, str):
         return value
     try:
-        return json.dumps(value, ensure_ascii=False, default=str)
+        text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) >= 1e6:
+        text += f" ({_scaled(value)})"  # exact value for reruns, readable size for readers
+    return text
 
 
 def _href(relpath: str) -> str:
@@ -358,7 +362,16 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return _strip_css_comments(body)
+
+
+def _strip_css_comments(html: str) -> str:
+    """Drop comments inside <style> elements: the lab CSS cites URLs there, and they only add bytes."""
+
+    def clean(match: re.Match[str]) -> str:
+        return match.group(1) + re.sub(r"/\*.*?\*/", "", match.group(2), flags=re.DOTALL) + match.group(3)
+
+    return re.sub(r"(<style[^>]*>)(.*?)(</style>)", clean, html, flags=re.DOTALL | re.IGNORECASE)
 
 
 def _run_row(run: dict) -> dict:
