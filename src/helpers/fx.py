@@ -1,0 +1,176 @@
+"""Currency conversion with the rate shown: amounts keep their currency until a report converts them.
+
+``data/fx_rates.csv`` holds dated rates (``per_usd`` = units of the currency per US dollar) with their
+source. ``to_usd`` picks the latest rate dated on or before the amount's date and returns it beside the
+converted amount, so a report can print which rate it used; nothing converts silently. A date given as a
+year or a month ("2025", "2025-08") stands for the last day of that period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.errors import ContextDataError, ConversionError, Problem
+
+RATE_COLUMNS: list[str] = ["currency", "per_usd", "date", "source", "source_url", "note"]
+_CODE = re.compile(r"^[A-Z]{3}$")
+_USD_ALIASES = {"US$", "$", "USD", "CURRENT US$", "US DOLLARS", "DOLLARS"}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
+    """The rate table, validated (every problem listed at once); ``date`` as datetime64, sorted.
+
+    Rules: three-letter upper-case currency codes; ``per_usd`` a positive number; ISO dates; one rate per
+    currency and date; a USD row equal to 1; a source on every row; an empty ``source_url`` only when the
+    note says the rate is to verify.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    if not path.exists():
+        raise ContextDataError([Problem(str(path), None, None, None, "rate table not found",
+                                        f"restore {_shown(path)} from git or pass the right path",
+                                        "missing-file")])
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        rows = [(n, {k: (v or "").strip() for k, v in row.items() if k is not None})
+                for n, row in enumerate(reader, start=2)]
+    for column in RATE_COLUMNS:
+        if column not in header:
+            problems.append(Problem(str(path), 1, column, None, "column is missing",
+                                    f"the header must be: {','.join(RATE_COLUMNS)}", "missing-column"))
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in rows:
+        def add(field: str, message: str, fix: str, code: str, _n: int = number, _r: dict = row) -> None:
+            problems.append(Problem(str(path), _n, field, _r.get(field), message, fix, code))
+
+        code, date = row.get("currency", ""), row.get("date", "")
+        if not _CODE.match(code):
+            add("currency", "not an ISO 4217 code", "write the three-letter code in capitals, e.g. PKR",
+                "bad-currency")
+        try:
+            rate = float(row.get("per_usd", ""))
+            if not math.isfinite(rate) or rate <= 0:
+                raise ValueError
+        except ValueError:
+            add("per_usd", "not a positive number", "write units of the currency per US dollar, e.g. 281.43",
+                "bad-rate")
+            rate = None
+        if code == "USD" and rate is not None and rate != 1:
+            add("per_usd", "the USD rate must be 1", "set per_usd to 1 for USD", "usd-not-one")
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            add("date", "not a date", "write the rate's date as YYYY-MM-DD", "bad-date")
+        if (code, date) in seen:
+            add("date", f"second {code} rate for this date (row {seen[(code, date)]})",
+                "keep one rate per currency and date", "duplicate-rate")
+        seen.setdefault((code, date), number)
+        if "source" in row and not row["source"]:
+            add("source", "source is empty", "name the publisher of the rate", "empty-source")
+        if code != "USD" and not row.get("source_url") and "verify" not in row.get("note", "").lower():
+            add("source_url", "no URL and the note does not say the rate is to verify",
+                "give the URL where the rate was read, or write 'rate to verify' in note", "unsourced-rate")
+    if rows and not any(row.get("currency") == "USD" for _, row in rows):
+        problems.append(Problem(str(path), None, "currency", None, "no USD row",
+                                "add a row: USD,1,1900-01-01,definition,,the US dollar itself", "missing-usd"))
+    if problems:
+        raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
+    frame = pd.DataFrame([row for _, row in rows], columns=RATE_COLUMNS)
+    frame["per_usd"] = frame["per_usd"].astype(float)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    frame = frame.sort_values(["currency", "date"], ignore_index=True)
+    frame.attrs["source_file"] = str(path)
+    return frame
+
+
+def currency_of(unit: str) -> str | None:
+    """The currency code of a money unit ("PKR/yr" -> "PKR", "current US$" -> "USD"); None otherwise."""
+    base = str(unit).split("/")[0].strip()
+    if base.upper() in _USD_ALIASES:
+        return "USD"
+    return base if _CODE.match(base) else None
+
+
+def _as_date(on_date: object, who: str) -> dt.date:
+    """``on_date`` as a date; a bare year or month is its last day."""
+    if on_date is None or (not isinstance(on_date, str) and pd.isna(on_date)):
+        raise ConversionError(f"{who}: no date given. Fix: give the claim's date (as_of) as YYYY, YYYY-MM or "
+                              "YYYY-MM-DD")
+    if isinstance(on_date, dt.datetime):
+        return on_date.date()
+    if isinstance(on_date, dt.date):
+        return on_date
+    match = _DATE.match(str(on_date).strip())
+    if match:
+        year, month, day = int(match[1]), match[2], match[3]
+        try:
+            if day:
+                return dt.date(year, int(month), int(day))
+            if month:
+                return dt.date(year, int(month), calendar.monthrange(year, int(month))[1])
+            return dt.date(year, 12, 31)
+        except ValueError:
+            pass
+    raise ConversionError(f"{who}: the date {on_date!r} is not a date. Fix: give the claim's date (as_of) as "
+                          "YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def to_usd(amount: float, unit: str, on_date: object, rates: pd.DataFrame, claim_id: str = "",
+           max_age_days: int | None = None) -> tuple[float, dict[str, object]]:
+    """``amount`` in ``unit`` converted to US dollars with the latest rate dated on or before ``on_date``.
+
+    Returns ``(usd_amount, rate_row)``; ``rate_row`` has currency, per_usd, date, source, source_url, note
+    and age_days (days between the rate and ``on_date``), for the report to show. Raises ConversionError
+    naming ``claim_id`` when the unit is not money, the currency has no rate, no rate is dated on or before
+    the date, or (with ``max_age_days``) the nearest rate is older than that.
+    """
+    who = f"claim {claim_id}" if claim_id else "amount"
+    source = _shown(Path(rates.attrs.get("source_file", paths.RATES)))
+    try:
+        value = float(amount)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConversionError(f"{who}: the amount {amount!r} is not a number. Fix: give the claim's value")
+    code = currency_of(unit)
+    if code is None:
+        raise ConversionError(f"{who}: unit {unit!r} is not a currency, so it cannot be converted to USD. "
+                              "Fix: convert only money amounts (units such as PKR, PKR/yr, USD, CNY)")
+    when = _as_date(on_date, who)
+    table = rates.loc[rates["currency"].eq(code)]
+    if table.empty:
+        raise ConversionError(f"{who}: no {code} rate in {source} to convert {value:g} {unit} on {when}. "
+                              f"Fix: add a {code} row (currency,per_usd,date,source,source_url,note) dated on "
+                              f"or before {when}, with its source")
+    earlier = table.loc[table["date"].dt.date.le(when)]
+    if earlier.empty:
+        first = table["date"].min().date()
+        raise ConversionError(f"{who}: no {code} rate in {source} dated on or before {when} (earliest {first}). "
+                              f"Fix: add a {code} row dated on or before {when}, with its source")
+    chosen = earlier.sort_values("date").iloc[-1]
+    age = (when - chosen["date"].date()).days
+    if code != "USD" and max_age_days is not None and age > max_age_days:
+        raise ConversionError(f"{who}: the latest {code} rate before {when} is from {chosen['date'].date()}, "
+                              f"{age} days earlier (limit {max_age_days}). Fix: add a {code} rate closer to "
+                              f"{when} to {source}")
+    row: dict[str, object] = {"currency": code, "per_usd": float(chosen["per_usd"]),
+                              "date": chosen["date"].date().isoformat(), "source": chosen["source"],
+                              "source_url": chosen["source_url"], "note": chosen["note"], "age_days": age}
+    return value / float(chosen["per_usd"]), row
