@@ -2,9 +2,12 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: pakclaims,title
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (pakclaims)
 #     language: python
@@ -12,7 +15,7 @@
 #   pakclaims:
 #     parameter_rules:
 #       topic:
-#         pattern: "^[a-z0-9_-]*$"
+#         pattern: ^[a-z0-9_-]*$
 #   title: Claims register
 # ---
 
@@ -23,9 +26,9 @@
 # qualifier, and the verbatim quote that states it (checked against the article at its character offset).
 
 # %% tags=["parameters"]
-topic: str = ""  # show only claims of this topic, e.g. "trade" (empty = all topics)
-claims_path: str = ""  # register CSV to read (empty = data/claims.csv)
-output_dir: str = ""  # folder for CSV tables and key figures (empty = reports/lab/01_claims_register)
+topic: str = ""  # show only claims of this topic, e.g. "trade" (empty: all topics)
+claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
+output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/01_claims_register)
 
 # %%
 from pathlib import Path

@@ -305,7 +305,7 @@ def coverage(claims: pd.DataFrame, exclusions: pd.DataFrame, seeds_dir: Path = p
     """Every quantity the parser finds in the seeds, with the claim or exclusion that accounts for it.
 
     A quantity is covered by a claim when it lies inside the claim's quote and states the claim's value
-    (or a range bound), and by an exclusion at the same seed, offset and text. ``status`` is ``claim``,
+    (or a range bound) or its horizon year, and by an exclusion at the same seed, offset and text. ``status`` is ``claim``,
     ``excluded`` or ``uncovered``.
     """
     from helpers.quantities import find_quantities
@@ -322,7 +322,8 @@ def coverage(claims: pd.DataFrame, exclusions: pd.DataFrame, seeds_dir: Path = p
             for claim in seed_claims.itertuples():
                 inside = claim.offset <= q.start and q.end <= claim.offset + len(claim.quote)
                 values = (claim.value_low, claim.value_high)
-                if inside and any(_same(v, q.low) or _same(v, q.high) for v in values):
+                horizon = q.kind == "year" and not pd.isna(claim.horizon_year) and _same(q.value, claim.horizon_year)
+                if inside and (horizon or any(_same(v, q.low) or _same(v, q.high) for v in values)):
                     status, by = "claim", claim.id
                     break
             if status == "uncovered" and (q.start, q.text) in excluded:

@@ -1,0 +1,33 @@
+"""The plotting module: findings as titles, units on axes, Source lines built from metadata."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+
+from helpers import charts, claims  # noqa: E402
+
+
+def test_source_line_names_claims_seeds_and_context_rows():
+    frame = pd.DataFrame({"id": ["b", "a", "c"], "seed_file": ["s1.txt", "s1.txt", "s2.txt"]})
+    context = pd.DataFrame({"id": ["F060", "F061", "F062", "F064"],
+                            "source_publisher": ["SBP", "SBP", "SBP", "GAC"]})
+    line = charts.source_line(frame, context)
+    assert line == "Source: claims a, b (seeds/s1.txt); c (seeds/s2.txt); context F064 (GAC); F060-F062 (SBP)"
+    assert charts.source_line() == "Source: none"
+
+
+def test_magnitude_chart_title_states_the_finding():
+    register = claims.load_claims()
+    money = register.loc[register["base_unit"].eq("USD")]
+    fig = charts.magnitude_chart(money)
+    title = fig._suptitle.get_text()
+    low, high = money["value_low"].min(), money["value_high"].max()
+    import math
+
+    assert title.startswith(f"Claimed amounts span {math.log10(high / low):.1f} orders of magnitude")
+    texts = [t.get_text() for t in fig.texts]
+    assert any(t.startswith("Source: claims") and "pk-mineral-resources-value" in t.replace("\n", " ")
+               for t in texts)
+    assert fig.axes[0].get_xlabel() == "Amount, US$ (log scale)"
