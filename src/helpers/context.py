@@ -40,8 +40,7 @@ RELATIONS: dict[str, str] = {
 #: Kinds a claim_series row may name: series kinds, plus single target and label figures (not time series).
 MAPPING_KINDS: tuple[str, ...] = (*SERIES_KINDS, "target", "label")
 BENCHMARK_COLUMNS: list[str] = ["name", "indicator", "geo", "start_year", "end_year", "note"]
-#: Benchmark growth episodes (not in paths.py yet).
-BENCHMARKS: Path = paths.DATA / "benchmarks.csv"
+BENCHMARKS: Path = paths.BENCHMARKS
 
 
 class SeriesError(ProjectError):

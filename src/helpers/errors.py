@@ -21,7 +21,7 @@ class Problem:
     """One thing wrong with an input: where it is, what it is, how to fix it."""
 
     file: str
-    row: int | None  # 1-based data row (header is row 0); None for a whole-file problem
+    row: int | None  # row as a spreadsheet shows it (header = row 1); None for a whole-file problem
     field: str | None
     value: object
     message: str

@@ -20,6 +20,7 @@ UNITS: Path = DATA / "units.csv"
 CONTEXT: Path = DATA / "context_figures.csv"
 CONTEXT_META: Path = DATA / "context_figures.meta.json"
 CLAIM_SERIES: Path = DATA / "claim_series.csv"
+BENCHMARKS: Path = DATA / "benchmarks.csv"
 RATES: Path = DATA / "fx_rates.csv"
 RUN_PLAN: Path = ROOT / "runs.yaml"
 
