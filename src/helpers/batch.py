@@ -170,7 +170,9 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key.isidentifier():
-            problems.append(f"-p {item!r}: expected key=value with a Python name as key. Fix: write -p name=value")
+            problems.append(
+                f"-p {item!r}: expected key=value with a Python name as key. Fix: write -p name=value"
+            )
             continue
         if text == "":
             out[key] = ""
@@ -178,7 +180,9 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
         try:
             out[key] = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            problems.append(f"-p {item!r}: value is not valid YAML ({exc}). Fix: quote it, e.g. -p {key}='\"...\"'")
+            problems.append(
+                f"-p {item!r}: value is not valid YAML ({exc}). Fix: quote it, e.g. -p {key}='\"...\"'"
+            )
     if problems:
         raise ParameterError(problems, notebook="the command line")
     return out
@@ -211,13 +215,20 @@ def plan_parameters(
         params = dict(run.parameters)
         params.update({k: v for k, v in overrides.items() if k in declared[run.notebook_path]})
         checked = {**params, "output_dir": str(Path(tempfile.gettempdir()) / "staging")}
-        problems.extend(parameter_problems(
-            run.notebook_path, checked, claims_path=claims_path,
-            where=f"run '{run.name}' ({run.notebook})", _cache=cache,
-        ))
+        problems.extend(
+            parameter_problems(
+                run.notebook_path,
+                checked,
+                claims_path=claims_path,
+                where=f"run '{run.name}' ({run.notebook})",
+                _cache=cache,
+            )
+        )
         planned.append(PlannedRun(run, params))
     if problems:
-        raise ParameterError(list(dict.fromkeys(problems)), notebook=f"the runs of {plan_name}; nothing was run")
+        raise ParameterError(
+            list(dict.fromkeys(problems)), notebook=f"the runs of {plan_name}; nothing was run"
+        )
     return planned
 
 
@@ -336,7 +347,12 @@ def mark_failure(nb: Any, outcome: ExecOutcome) -> None:
 
 
 async def execute_notebook(
-    nb: Any, *, cwd: Path, kernel_name: str, timeout: float | None, notebook_timeout: float | None,
+    nb: Any,
+    *,
+    cwd: Path,
+    kernel_name: str,
+    timeout: float | None,
+    notebook_timeout: float | None,
     kernel_log: Path | None = None,
 ) -> ExecOutcome:
     """Execute ``nb`` in a new kernel; never raises for notebook errors, timeouts or a dying kernel.
@@ -368,10 +384,13 @@ async def execute_notebook(
 
     def cell_executed(cell: Any, cell_index: int, **_: Any) -> None:
         meta = cell.metadata.setdefault("papermill", {})
-        meta.update({
-            "end_time": now_iso(), "status": "completed",
-            "duration": round(time.monotonic() - state["cell_start"], 3),
-        })
+        meta.update(
+            {
+                "end_time": now_iso(),
+                "status": "completed",
+                "duration": round(time.monotonic() - state["cell_start"], 3),
+            }
+        )
 
     client = NotebookClient(
         nb,
@@ -382,6 +401,7 @@ async def execute_notebook(
         on_notebook_start=notebook_start,
         on_cell_execute=cell_execute,
         on_cell_executed=cell_executed,
+        log=_quiet_log(),
     )
     started = time.monotonic()
     outcome = ExecOutcome(nb=nb, ok=True)
@@ -424,11 +444,24 @@ async def execute_notebook(
         if log is not None:
             log.close()
     outcome.duration_s = time.monotonic() - started
-    nb.metadata.papermill.update({
-        "duration": round(outcome.duration_s, 3),
-        "exception": not outcome.ok,
-    })
+    nb.metadata.papermill.update(
+        {
+            "duration": round(outcome.duration_s, 3),
+            "exception": not outcome.ok,
+        }
+    )
     return outcome
+
+
+def _quiet_log() -> Any:
+    """nbclient's logger for batch runs: its errors are already in the run's outcome and progress line."""
+    import logging
+
+    log = logging.getLogger("helpers.batch.nbclient")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+    return log
 
 
 async def _ensure_kernel_gone(client: Any) -> None:
@@ -524,7 +557,9 @@ class BatchContext:
         return path.relative_to(self.reports_dir).as_posix()
 
 
-async def _run_one(ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress) -> RunResult:
+async def _run_one(
+    ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress
+) -> RunResult:
     run = pr.run
     async with sem:
         started_iso = now_iso()
@@ -535,12 +570,19 @@ async def _run_one(ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, pr
         try:
             nb = prepare_notebook(run.notebook_path, params, ctx.kernel_name)
             kname, _ = _notebook_kernel(nb, ctx.kernel_name or "python3")
-            nb.metadata.papermill.update({
-                "output_path": str(staging / EXECUTED_FILE), "start_time": started_iso,
-            })
+            nb.metadata.papermill.update(
+                {
+                    "output_path": str(staging / EXECUTED_FILE),
+                    "start_time": started_iso,
+                }
+            )
             outcome = await execute_notebook(
-                nb, cwd=run.notebooks_dir, kernel_name=ctx.kernel_name or kname,
-                timeout=ctx.timeout, notebook_timeout=ctx.notebook_timeout, kernel_log=staging / KERNEL_LOG,
+                nb,
+                cwd=run.notebooks_dir,
+                kernel_name=ctx.kernel_name or kname,
+                timeout=ctx.timeout,
+                notebook_timeout=ctx.notebook_timeout,
+                kernel_log=staging / KERNEL_LOG,
             )
         except asyncio.CancelledError:
             progress.running -= 1
@@ -568,10 +610,16 @@ async def _run_one(ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, pr
         (staging / KERNEL_LOG).unlink(missing_ok=True)
     tables = _tables(staging)
     meta = {
-        "title": run.title, "name": run.name, "notebook": run.notebook, "parameters": pr.parameters,
-        "run_started": started_iso, "duration_s": round(outcome.duration_s, 3),
-        "status": "ok" if outcome.ok else "failed", "error": outcome.error or None,
-        "data_checksums": dict(ctx.snapshot.data), "versions": mf.key_versions(ctx.snapshot.versions),
+        "title": run.title,
+        "name": run.name,
+        "notebook": run.notebook,
+        "parameters": pr.parameters,
+        "run_started": started_iso,
+        "duration_s": round(outcome.duration_s, 3),
+        "status": "ok" if outcome.ok else "failed",
+        "error": outcome.error or None,
+        "data_checksums": dict(ctx.snapshot.data),
+        "versions": mf.key_versions(ctx.snapshot.versions),
         "tables": tables,
     }
     await asyncio.to_thread(_write_notebook, nb, staging / EXECUTED_FILE)
@@ -591,10 +639,19 @@ async def _run_one(ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, pr
         _swap_into_place(staging, dest, ctx.staging)
         shutil.rmtree(failed_dir / run.name, ignore_errors=True)
         ctx.manifest["runs"][run.name] = mf.record_success(
-            record, name=run.name, title=run.title, notebook=run.notebook, fp=pr.fingerprint,
-            versions=meta["versions"], started=started_iso, duration_s=outcome.duration_s,
-            html=ctx.rel(dest / REPORT_FILE), executed_notebook=ctx.rel(dest / EXECUTED_FILE),
-            tables=[ctx.rel(dest / t) for t in tables], key_figures=key_figures, sources=ctx.sources,
+            record,
+            name=run.name,
+            title=run.title,
+            notebook=run.notebook,
+            fp=pr.fingerprint,
+            versions=meta["versions"],
+            started=started_iso,
+            duration_s=outcome.duration_s,
+            html=ctx.rel(dest / REPORT_FILE),
+            executed_notebook=ctx.rel(dest / EXECUTED_FILE),
+            tables=[ctx.rel(dest / t) for t in tables],
+            key_figures=key_figures,
+            sources=ctx.sources,
         )
         progress.done += 1
         progress.event(f"ok {run.name} ({outcome.duration_s:.1f}s)")
@@ -602,15 +659,26 @@ async def _run_one(ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, pr
     dest = failed_dir / run.name
     _swap_into_place(staging, dest, ctx.staging)
     failed_html = ctx.rel(dest / REPORT_FILE) if (dest / REPORT_FILE).is_file() else None
-    error = outcome.error + (f"; {render_error}" if render_error and render_error not in outcome.error else "")
+    error = outcome.error + (
+        f"; {render_error}" if render_error and render_error not in outcome.error else ""
+    )
     ctx.manifest["runs"][run.name] = mf.record_failure(
-        record, name=run.name, title=run.title, notebook=run.notebook, parameters=pr.parameters,
-        started=started_iso, duration_s=outcome.duration_s, error=error, failed_html=failed_html,
+        record,
+        name=run.name,
+        title=run.title,
+        notebook=run.notebook,
+        parameters=pr.parameters,
+        started=started_iso,
+        duration_s=outcome.duration_s,
+        error=error,
+        failed_html=failed_html,
     )
     progress.done += 1
     progress.failed += 1
     progress.event(f"FAILED {run.name}: {error}")
-    return RunResult(run.name, "failed", outcome.duration_s, failed_html or ctx.rel(dest / EXECUTED_FILE), error)
+    return RunResult(
+        run.name, "failed", outcome.duration_s, failed_html or ctx.rel(dest / EXECUTED_FILE), error
+    )
 
 
 async def _execute_all(ctx: BatchContext, todo: list[PlannedRun], progress: Progress) -> list[RunResult]:
@@ -655,7 +723,8 @@ def _prepare_reports_dir(reports_dir: Path) -> None:
     except OSError as exc:
         raise ReportsDirError(
             f"{reports_dir}: cannot write the reports directory ({exc.strerror or exc}). Nothing was run "
-            "and no report was changed. Fix: make it writable, or pass --reports DIR (or set PAKCLAIMS_REPORTS)"
+            "and no report was changed. Fix: make it writable, or pass --reports DIR "
+            "(or set PAKCLAIMS_REPORTS)"
         ) from None
 
 
@@ -739,10 +808,19 @@ def run_batch(
     runs = select_runs(load_plan(plan, notebooks_dir=nb_dir, expanders=expanders), list(patterns))
     planned = plan_parameters(runs, overrides or {}, claims, plan.name)
     ctx = BatchContext(
-        plan_path=plan, reports_dir=reports.resolve() if reports.exists() else reports.absolute(),
-        notebooks_dir=nb_dir, sources=src, claims_path=claims, kernel_name=kernel_name,
-        show_code=show_code, timeout=timeout, notebook_timeout=notebook_timeout,
-        workers=workers or os.cpu_count() or 1, out=out, err=err, progress=progress,
+        plan_path=plan,
+        reports_dir=reports.resolve() if reports.exists() else reports.absolute(),
+        notebooks_dir=nb_dir,
+        sources=src,
+        claims_path=claims,
+        kernel_name=kernel_name,
+        show_code=show_code,
+        timeout=timeout,
+        notebook_timeout=notebook_timeout,
+        workers=workers or os.cpu_count() or 1,
+        out=out,
+        err=err,
+        progress=progress,
     )
 
     if dry_run:
@@ -777,7 +855,9 @@ def _dry_run(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0: floa
         params = ", ".join(f"{k}={v!r}" for k, v in pr.parameters.items()) or "(defaults)"
         verdict = "skip" if pr.skip else "run "
         print(f"{verdict}  {pr.run.name:<{width}}  {pr.run.notebook}  {params}  [{pr.reason}]", file=ctx.out)
-        summary.results.append(RunResult(pr.run.name, "would skip" if pr.skip else "would run", reason=pr.reason))
+        summary.results.append(
+            RunResult(pr.run.name, "would skip" if pr.skip else "would run", reason=pr.reason)
+        )
     n_run = summary.count("would run")
     summary.message = f"dry run: {len(planned)} runs, {n_run} would run, {len(planned) - n_run} up to date"
     print(summary.message, file=ctx.out)
@@ -799,7 +879,9 @@ def _locked_batch(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0:
         if pr.skip:
             ctx.manifest["runs"][pr.run.name] = mf.mark_skipped(ctx.manifest["runs"][pr.run.name])
             rec = ctx.manifest["runs"][pr.run.name]
-            results[pr.run.name] = RunResult(pr.run.name, "skipped", 0.0, rec.get("html") or "", reason=pr.reason)
+            results[pr.run.name] = RunResult(
+                pr.run.name, "skipped", 0.0, rec.get("html") or "", reason=pr.reason
+            )
 
     interrupted = False
     if todo:
@@ -817,8 +899,12 @@ def _locked_batch(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0:
             for pr in todo:
                 rec = ctx.manifest["runs"].get(pr.run.name) or {}
                 if pr.run.name not in results and rec.get("last_attempt", "") >= started:
-                    results[pr.run.name] = RunResult(pr.run.name, "ok" if rec.get("status") == "ok" else "failed",
-                                                     rec.get("duration_s") or 0.0, rec.get("html") or "")
+                    results[pr.run.name] = RunResult(
+                        pr.run.name,
+                        "ok" if rec.get("status") == "ok" else "failed",
+                        rec.get("duration_s") or 0.0,
+                        rec.get("html") or "",
+                    )
     else:
         shutil.rmtree(ctx.staging, ignore_errors=True)
 
@@ -837,12 +923,16 @@ def _locked_batch(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0:
     ctx.manifest["generated"] = now_iso()
     ctx.manifest["environment"] = ctx.snapshot.versions
     ctx.manifest["batch"] = {
-        "started": started, "finished": now_iso(), "duration_s": round(summary.duration_s, 3),
+        "started": started,
+        "finished": now_iso(),
+        "duration_s": round(summary.duration_s, 3),
         "counts": {"ok": n_ok, "failed": n_failed, "skipped": n_skipped},
         "executed": [r.name for r in summary.results if r.status in ("ok", "failed")],
         "skipped": [r.name for r in summary.results if r.status == "skipped"],
         "failed": [r.name for r in summary.results if r.status == "failed"],
-        "interrupted": interrupted, "nothing_changed": not todo, "message": summary.message,
+        "interrupted": interrupted,
+        "nothing_changed": not todo,
+        "message": summary.message,
     }
     index_problem = ""
     try:
@@ -876,26 +966,54 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 all good (also when all were skipped), 1 a run failed, "
         "2 invalid plan/parameters, lock held or reports directory not writable, 130 interrupted.",
     )
-    p.add_argument("patterns", nargs="*", metavar="RUN-PATTERN",
-                   help="run names or fnmatch patterns (e.g. '10_*'); default: every run")
-    p.add_argument("--workers", type=int, default=None,
-                   help="notebooks executed at the same time (default: number of CPUs)")
+    p.add_argument(
+        "patterns",
+        nargs="*",
+        metavar="RUN-PATTERN",
+        help="run names or fnmatch patterns (e.g. '10_*'); default: every run",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="notebooks executed at the same time (default: number of CPUs)",
+    )
     p.add_argument("--force", action="store_true", help="re-run every selected run, even if up to date")
     p.add_argument("--show-code", action="store_true", help="show code cells in the HTML reports")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print the expanded plan and what would run or be skipped; run nothing")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help=f"seconds a single cell may run (default {DEFAULT_TIMEOUT:g}; 0 = no limit)")
-    p.add_argument("--notebook-timeout", type=float, default=DEFAULT_NOTEBOOK_TIMEOUT,
-                   help="seconds a notebook may run once its kernel is ready "
-                   f"(default {DEFAULT_NOTEBOOK_TIMEOUT:g}; 0 = no limit)")
-    p.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
-                   help="set a parameter for every selected run whose notebook declares it; "
-                   "the value is read as YAML (2030 -> int, 0.1 -> float, true -> bool)")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the expanded plan and what would run or be skipped; run nothing",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a single cell may run (default {DEFAULT_TIMEOUT:g}; 0 = no limit)",
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=DEFAULT_NOTEBOOK_TIMEOUT,
+        help="seconds a notebook may run once its kernel is ready "
+        f"(default {DEFAULT_NOTEBOOK_TIMEOUT:g}; 0 = no limit)",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter for every selected run whose notebook declares it; "
+        "the value is read as YAML (2030 -> int, 0.1 -> float, true -> bool)",
+    )
     p.add_argument("--plan", type=Path, default=None, help=f"run plan (default {paths.RUN_PLAN})")
     p.add_argument("--reports", type=Path, default=None, help=f"reports directory (default {paths.REPORTS})")
-    p.add_argument("--wait", action="store_true",
-                   help="if another batch holds the reports lock, wait for it instead of exiting")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another batch holds the reports lock, wait for it instead of exiting",
+    )
     return p
 
 
@@ -911,16 +1029,27 @@ def main(argv: list[str] | None = None) -> int:
     try:
         overrides = parse_overrides(args.parameter)
         summary = run_batch(
-            args.plan, args.reports, patterns=args.patterns, workers=args.workers, force=args.force,
-            show_code=args.show_code, dry_run=args.dry_run, timeout=args.timeout or None,
-            notebook_timeout=args.notebook_timeout or None, overrides=overrides, wait=args.wait,
+            args.plan,
+            args.reports,
+            patterns=args.patterns,
+            workers=args.workers,
+            force=args.force,
+            show_code=args.show_code,
+            dry_run=args.dry_run,
+            timeout=args.timeout or None,
+            notebook_timeout=args.notebook_timeout or None,
+            overrides=overrides,
+            wait=args.wait,
         )
     except ProjectError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted: finished runs are published, the others were stopped; previous reports are "
-              "intact and the staging folder is cleaned", file=sys.stderr)
+        print(
+            "interrupted: finished runs are published, the others were stopped; previous reports are "
+            "intact and the staging folder is cleaned",
+            file=sys.stderr,
+        )
         return 130
     return summary.exit_code
 

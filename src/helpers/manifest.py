@@ -45,8 +45,18 @@ MANIFEST_FILE = "manifest.json"
 ROW_KEYED: dict[str, str] = {"claims.csv": "claims", "context_figures.csv": "context"}
 #: Packages whose versions a report's banner shows (the skip check hashes every installed package).
 KEY_PACKAGES = (
-    "pandas", "numpy", "matplotlib", "nbclient", "nbconvert", "nbformat", "papermill", "ipykernel",
-    "jupyter_client", "pyyaml", "jupytext", "pakclaims",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "papermill",
+    "ipykernel",
+    "jupyter_client",
+    "pyyaml",
+    "jupytext",
+    "pakclaims",
 )
 MAX_ROWS_NAMED = 10
 _SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints"}
@@ -193,8 +203,12 @@ class Fingerprint:
     def as_record(self) -> dict[str, Any]:
         """The manifest fields of the fingerprint."""
         return {
-            "inputs": self.inputs, "rows": self.rows, "parameters": self.parameters,
-            "params_hash": self.params_hash, "versions_hash": self.versions_hash, "show_code": self.show_code,
+            "inputs": self.inputs,
+            "rows": self.rows,
+            "parameters": self.parameters,
+            "params_hash": self.params_hash,
+            "versions_hash": self.versions_hash,
+            "show_code": self.show_code,
             "notebook_file": self.notebook,
         }
 
@@ -207,8 +221,13 @@ def fingerprint(
     params = {k: v for k, v in parameters.items() if k != "output_dir"}
     inputs = {nb_rel: nb_hash, **snapshot.data, **snapshot.source}
     return Fingerprint(
-        notebook=nb_rel, inputs=inputs, rows=snapshot.rows, parameters=params,
-        params_hash=params_hash(params), versions_hash=snapshot.versions_hash, show_code=bool(show_code),
+        notebook=nb_rel,
+        inputs=inputs,
+        rows=snapshot.rows,
+        parameters=params,
+        params_hash=params_hash(params),
+        versions_hash=snapshot.versions_hash,
+        show_code=bool(show_code),
     )
 
 
@@ -317,8 +336,11 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def figure_changes(
-    old_figures: list[dict[str, Any]] | None, new_figures: list[dict[str, Any]] | None,
-    old_record: dict[str, Any], new: Fingerprint, sources: Sources,
+    old_figures: list[dict[str, Any]] | None,
+    new_figures: list[dict[str, Any]] | None,
+    old_record: dict[str, Any],
+    new: Fingerprint,
+    sources: Sources,
 ) -> list[dict[str, Any]]:
     """One entry per key figure whose value differs from the last success (added/removed ones too)."""
     if old_figures is None:
@@ -337,19 +359,21 @@ def figure_changes(
             "claims": sorted({*(before or {}).get("claims", []), *(after or {}).get("claims", [])}),
             "context": sorted({*(before or {}).get("context", []), *(after or {}).get("context", [])}),
         }
-        changes.append({
-            "name": name,
-            "label": fig.get("label") or name,
-            "old": old_value,
-            "new": new_value,
-            "unit": fig.get("unit") or "",
-            "causes": input_causes(old_record, new, sources, refs) or ["no input change recorded"],
-        })
+        changes.append(
+            {
+                "name": name,
+                "label": fig.get("label") or name,
+                "old": old_value,
+                "new": new_value,
+                "unit": fig.get("unit") or "",
+                "causes": input_causes(old_record, new, sources, refs) or ["no input change recorded"],
+            }
+        )
     return changes
 
 
 def read_key_figures(path: Path) -> dict[str, Any] | None:
-    """The run's key_figures.json ({"report", "figures": [...]}) or None when absent; ValueError if invalid."""
+    """The run's key_figures.json ({"report", "figures": [...]}), None when absent; ValueError if invalid."""
     if not path.is_file():
         return None
     try:
@@ -392,44 +416,83 @@ def write_atomic(path: Path, text: str) -> None:
 def save_manifest(path: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically."""
     manifest["schema"] = SCHEMA
-    write_atomic(path, json.dumps(manifest, indent=1, sort_keys=False, ensure_ascii=False, default=str) + "\n")
+    write_atomic(
+        path, json.dumps(manifest, indent=1, sort_keys=False, ensure_ascii=False, default=str) + "\n"
+    )
 
 
 def record_success(
-    record: dict[str, Any] | None, *, name: str, title: str, notebook: str, fp: Fingerprint,
-    versions: dict[str, str], started: str, duration_s: float, html: str, executed_notebook: str,
-    tables: list[str], key_figures: dict[str, Any] | None, sources: Sources,
+    record: dict[str, Any] | None,
+    *,
+    name: str,
+    title: str,
+    notebook: str,
+    fp: Fingerprint,
+    versions: dict[str, str],
+    started: str,
+    duration_s: float,
+    html: str,
+    executed_notebook: str,
+    tables: list[str],
+    key_figures: dict[str, Any] | None,
+    sources: Sources,
 ) -> dict[str, Any]:
     """The run's manifest record after a successful run (computes the figure changes)."""
     old = dict(record or {})
     new_figures = (key_figures or {}).get("figures") if key_figures else None
     had_success = bool(old.get("last_success"))
-    changes = (
-        figure_changes(old.get("key_figures"), new_figures, old, fp, sources) if had_success else []
-    )
+    changes = figure_changes(old.get("key_figures"), new_figures, old, fp, sources) if had_success else []
     out = {
         **old,
-        "name": name, "title": title, "notebook": notebook, "status": "ok",
-        "last_attempt": started, "last_success": started, "duration_s": round(duration_s, 3), "error": None,
-        "html": html, "failed_html": None, "executed_notebook": executed_notebook, "tables": tables,
-        "key_figures": new_figures, "changes": changes, "changes_are_new": True,
-        "changes_since": old.get("last_success"), "versions": versions,
+        "name": name,
+        "title": title,
+        "notebook": notebook,
+        "status": "ok",
+        "last_attempt": started,
+        "last_success": started,
+        "duration_s": round(duration_s, 3),
+        "error": None,
+        "html": html,
+        "failed_html": None,
+        "executed_notebook": executed_notebook,
+        "tables": tables,
+        "key_figures": new_figures,
+        "changes": changes,
+        "changes_are_new": True,
+        "changes_since": old.get("last_success"),
+        "versions": versions,
         **fp.as_record(),
     }
     return out
 
 
 def record_failure(
-    record: dict[str, Any] | None, *, name: str, title: str, notebook: str, parameters: dict[str, Any],
-    started: str, duration_s: float, error: str, failed_html: str | None,
+    record: dict[str, Any] | None,
+    *,
+    name: str,
+    title: str,
+    notebook: str,
+    parameters: dict[str, Any],
+    started: str,
+    duration_s: float,
+    error: str,
+    failed_html: str | None,
 ) -> dict[str, Any]:
     """The run's record after a failure: the last success's fingerprint, report and figures are kept."""
     old = dict(record or {})
-    old.update({
-        "name": name, "title": title, "notebook": notebook, "status": "failed", "last_attempt": started,
-        "duration_s": round(duration_s, 3), "error": error, "failed_html": failed_html,
-        "changes_are_new": False,
-    })
+    old.update(
+        {
+            "name": name,
+            "title": title,
+            "notebook": notebook,
+            "status": "failed",
+            "last_attempt": started,
+            "duration_s": round(duration_s, 3),
+            "error": error,
+            "failed_html": failed_html,
+            "changes_are_new": False,
+        }
+    )
     old.setdefault("parameters", {k: v for k, v in parameters.items() if k != "output_dir"})
     old.setdefault("html", None)
     old.setdefault("tables", [])

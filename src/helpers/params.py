@@ -106,8 +106,10 @@ def parse_parameters_source(source: str, where: str = "<parameters cell>") -> li
         tree = ast.parse(source)
     except SyntaxError as exc:
         raise ParameterError(
-            [f"{where}: parameters cell is not valid Python (line {exc.lineno}: {exc.msg}). "
-             "Fix: correct the parameters cell"]
+            [
+                f"{where}: parameters cell is not valid Python (line {exc.lineno}: {exc.msg}). "
+                "Fix: correct the parameters cell"
+            ]
         ) from None
     comments = _comments_by_line(source)
     params: dict[str, Param] = {}
@@ -162,8 +164,15 @@ def parameter_rules(notebook_path: str | Path) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------- types
 
 _SIMPLE = {
-    "int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict,
-    "tuple": tuple, "set": set, "bytes": bytes,
+    "int": int,
+    "float": float,
+    "str": str,
+    "bool": bool,
+    "list": list,
+    "dict": dict,
+    "tuple": tuple,
+    "set": set,
+    "bytes": bytes,
 }
 
 
@@ -280,7 +289,11 @@ def _claim_problems(
 
 
 def _rule_problems(
-    name: str, value: Any, rules: dict[str, Any], where: str, claims_path: str | Path | None,
+    name: str,
+    value: Any,
+    rules: dict[str, Any],
+    where: str,
+    claims_path: str | Path | None,
     claim_cache: dict[str, set[str] | str],
 ) -> list[str]:
     problems: list[str] = []
@@ -321,8 +334,12 @@ def _rule_problems(
 
 
 def parameter_problems(
-    notebook_path: str | Path, values: dict[str, Any], *, claims_path: str | Path | None = None,
-    where: str | None = None, _cache: dict[str, set[str] | str] | None = None,
+    notebook_path: str | Path,
+    values: dict[str, Any],
+    *,
+    claims_path: str | Path | None = None,
+    where: str | None = None,
+    _cache: dict[str, set[str] | str] | None = None,
 ) -> list[str]:
     """Every problem with ``values`` for the notebook (unknown names, wrong types, broken rules)."""
     nb_path = Path(notebook_path)
@@ -374,7 +391,7 @@ def parameter_problems(
         elif rule is not None:
             problems.append(
                 f"{where}: metadata.pakclaims.parameter_rules['{name}'] is not a mapping. "
-                "Fix: write it as {\"min\": ..., ...}"
+                'Fix: write it as {"min": ..., ...}'
             )
     return problems
 

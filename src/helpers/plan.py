@@ -116,7 +116,10 @@ def _fill(value: Any, item: dict[str, Any] | None, where: str, problems: list[st
 
 
 def parse_plan_text(
-    text: str, source: str = "runs.yaml", *, notebooks_dir: Path | None = None,
+    text: str,
+    source: str = "runs.yaml",
+    *,
+    notebooks_dir: Path | None = None,
     expanders: dict[str, Expander] | None = None,
 ) -> list[Run]:
     """Parse and expand plan text; raise PlanError listing every problem."""
@@ -155,17 +158,18 @@ def parse_plan_text(
                 f"{where}: a run must be a mapping with name and notebook. Fix: write '- name: ...'"
             )
             continue
+        name, notebook = entry.get("name"), entry.get("notebook")
+        if isinstance(name, str) and name.strip():
+            where = f"{where} '{name}'"
         unknown = [k for k in entry if k not in RUN_KEYS]
         if unknown:
             problems.append(
                 f"{where}: unknown key(s) {', '.join(map(str, unknown))}. Fix: allowed keys are "
                 f"{', '.join(RUN_KEYS)}"
             )
-        name, notebook = entry.get("name"), entry.get("notebook")
         if not isinstance(name, str) or not name.strip():
             problems.append(f"{where}: missing or empty 'name'. Fix: give the run a name")
             continue
-        where = f"{where} '{name}'"
         if not isinstance(notebook, str) or not notebook.strip():
             problems.append(f"{where}: missing 'notebook'. Fix: name a notebook file under notebooks/")
             continue
@@ -205,16 +209,18 @@ def parse_plan_text(
                     f"{where}: run name {run_name!r} is not usable as a directory name. "
                     "Fix: use letters, digits, '.', '_' and '-' only"
                 )
-            runs.append(Run(
-                name=run_name,
-                notebook=notebook,
-                title=str(_fill(str(title), item, f"{where}, field 'title'", problems)),
-                parameters={
-                    k: _fill(v, item, f"{where}, parameter '{k}'", problems) for k, v in params.items()
-                },
-                line=line,
-                notebooks_dir=nb_dir,
-            ))
+            runs.append(
+                Run(
+                    name=run_name,
+                    notebook=notebook,
+                    title=str(_fill(str(title), item, f"{where}, field 'title'", problems)),
+                    parameters={
+                        k: _fill(v, item, f"{where}, parameter '{k}'", problems) for k, v in params.items()
+                    },
+                    line=line,
+                    notebooks_dir=nb_dir,
+                )
+            )
     seen: dict[str, Run] = {}
     for run in runs:
         if run.name in seen:
@@ -227,13 +233,16 @@ def parse_plan_text(
     if problems:
         # one message per distinct problem (a foreach run repeats its template problems per item)
         unique = list(dict.fromkeys(problems))
-        raise PlanError(f"{source}: {len(unique)} problem(s) in the run plan:\n" +
-                        "\n".join(f"  - {p}" for p in unique))
+        raise PlanError(
+            f"{source}: {len(unique)} problem(s) in the run plan:\n" + "\n".join(f"  - {p}" for p in unique)
+        )
     return runs
 
 
 def load_plan(
-    plan_path: str | Path | None = None, *, notebooks_dir: Path | None = None,
+    plan_path: str | Path | None = None,
+    *,
+    notebooks_dir: Path | None = None,
     expanders: dict[str, Expander] | None = None,
 ) -> list[Run]:
     """Read, validate and expand the run plan (default ``paths.RUN_PLAN``)."""
