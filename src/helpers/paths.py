@@ -8,8 +8,10 @@ from pathlib import Path
 #: Repository root: src/helpers/paths.py -> two levels up from src/.
 ROOT: Path = Path(__file__).resolve().parents[2]
 SRC: Path = ROOT / "src" / "helpers"
-DATA: Path = ROOT / "data"
-SEEDS: Path = ROOT / "seeds"
+#: Data and seeds can be pointed elsewhere (a scenario copy, a test) with PAKCLAIMS_DATA / PAKCLAIMS_SEEDS;
+#: kernels started by the batch or papermill inherit the variables.
+DATA: Path = Path(os.environ.get("PAKCLAIMS_DATA", ROOT / "data"))
+SEEDS: Path = Path(os.environ.get("PAKCLAIMS_SEEDS", ROOT / "seeds"))
 NOTEBOOKS: Path = ROOT / "notebooks"
 REPORTS: Path = Path(os.environ.get("PAKCLAIMS_REPORTS", ROOT / "reports"))
 TEMPLATES: Path = SRC / "templates"
