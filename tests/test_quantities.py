@@ -229,6 +229,11 @@ def test_incompatible_units_do_not_make_a_range():
     assert [(q.text, q.kind) for q in found] == [("10%", "percent"), ("$3 billion", "money")]
 
 
+def test_over_after_a_verb_of_extent_is_not_a_bound():
+    assert parse_quantity("a park spread over 1,200 acres").qualifier == "exact"
+    assert parse_quantity("a park of over 1,200 acres").qualifier == "lower_bound"
+
+
 def test_a_list_of_counts_keeps_each_qualifier():
     text = "More than 70 Chinese companies, over 100 Pakistani companies and around 800 participants attended"
     found = find_quantities(text)

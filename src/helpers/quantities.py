@@ -131,6 +131,11 @@ _QUAL_BEFORE_RE = re.compile(rf"(?:(?<![\w])(?P<q>{_QUAL_ALT})(?<=\w|\.){_S1}|(?
 _YEAR_BEFORE_RE = re.compile(
     rf"(?<![\w])(?:in|by|since|until|till|from|to|through|during|before|after|of|for|year|and){_S1}$", re.I
 )
+_EXTENT_VERB_RE = re.compile(
+    rf"(?<![\w])(?:spread(?:s|ing)?(?:{_S1}out)?|stretch(?:es|ed|ing)?|extend(?:s|ed|ing)?|spanning|sprawling"
+    rf"|situated|located|built|set{_S1}up){_S1}$",
+    re.I,
+)
 _BETWEEN_RE = re.compile(rf"(?<![\w])between{_S1}$", re.I)
 _FROM_RE = re.compile(rf"(?<![\w])from{_S1}(?:(?:{_QUAL_ALT}){_S1})?$", re.I)
 _POSTFIX_QUAL_RE = re.compile(rf"{_S1}(?P<q>or{_S1}more|or{_S1}so|or{_S1}less|and{_S1}above)(?![\w])", re.I)
@@ -301,6 +306,8 @@ def _qualifiers_before(text: str, start: int) -> tuple[int, str, str]:
         if not m:
             break
         word = re.sub(r"\s+", " ", (m.group("q") or m.group("t")).lower())
+        if word in {"over", "above", "under", "below"} and _EXTENT_VERB_RE.search(text, 0, m.start()):
+            break  # "spread over 1,200 acres" states the size, not a bound
         if _QUALIFIERS[word] != "exact" and kind == "exact":
             kind = _QUALIFIERS[word]
         elif _QUALIFIERS[word] != "exact":

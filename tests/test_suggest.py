@@ -1,0 +1,235 @@
+"""Tests of candidate claims suggested from a new article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import paths
+from helpers.claims import EXCLUSION_COLUMNS, REGISTER_COLUMNS
+from helpers.errors import ArticleError
+from helpers.quantities import find_quantities
+from helpers.suggest import (
+    NOTES,
+    article_date,
+    read_article,
+    sentence_spans,
+    suggest_claims,
+    write_suggestions,
+)
+
+ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "new_article.txt"
+
+S_RS = ("ISLAMABAD: Finance Minister Ali Raza said the government had released Rs 1.2 trillion for development "
+        "projects in the current fiscal year.")
+S_EXPORTS = "Pakistan’s exports to China rose 12.5 percent to $450 million in the first quarter, the central bank said."
+S_INVEST = ("Chinese firms plan to invest between $6 and $8 billion in Pakistan’s special economic zones, which "
+            "could create up to 3,000 jobs.")
+S_PARK = ("The Punjab government approved PKR 500 crore for a mineral processing park spread over 1,200 acres "
+          "near Chiniot.")
+S_UZ = "Uzbekistan aims to raise its trade with Pakistan to $5 billion by 2030, up from about $400 million in 2024."
+S_INFL = "Inflation eased to 4.1% in February, the lowest since March 2021."
+S_EXPO = ("Hundreds of traders attended the 3rd Pak-China Trade Expo on March 8, 2026, where more than 40 Chinese "
+          "companies showed machinery.")
+
+# id, topic, claim_type, geo, partner, value, value_low, value_high, unit, qualifier, horizon_year, speaker, quote
+EXPECTED = [
+    ("pk-macro", "macro", "fact", "Pakistan", "", "1200000000000", "", "", "PKR", "exact", "", "Ali Raza", S_RS),
+    ("pk-cn-exports-pct", "exports", "fact", "Pakistan", "China", "12.5", "", "", "percent", "exact", "", "",
+     S_EXPORTS),
+    ("pk-cn-exports", "exports", "fact", "Pakistan", "China", "450000000", "", "", "USD", "exact", "", "",
+     S_EXPORTS),
+    ("cn-pk-investment-target", "investment", "target", "China", "Pakistan", "", "6000000000", "8000000000",
+     "USD", "range", "", "", S_INVEST),
+    ("pk-cn-employment-jobs-target", "employment", "target", "Pakistan", "China", "3000", "", "", "jobs",
+     "upper_bound", "", "", S_INVEST),
+    ("pk-minerals", "minerals", "fact", "Pakistan", "", "5000000000", "", "", "PKR", "exact", "", "", S_PARK),
+    ("pk-land-acres", "land", "fact", "Pakistan", "", "1200", "", "", "acres", "exact", "", "", S_PARK),
+    ("uz-pk-trade-2030-target", "trade", "target", "Uzbekistan", "Pakistan", "5000000000", "", "", "USD", "exact",
+     "2030", "", S_UZ),
+    ("uz-pk-trade", "trade", "fact", "Uzbekistan", "Pakistan", "400000000", "", "", "USD", "approximate", "", "",
+     S_UZ),
+    ("pk-macro-pct", "macro", "fact", "Pakistan", "", "4.1", "", "", "percent", "exact", "", "", S_INFL),
+    ("cn-pk-events-companies", "events", "fact", "China", "Pakistan", "40", "", "", "companies", "lower_bound",
+     "", "", S_EXPO),
+]  # fmt: skip
+FIELDS = ("id", "topic", "claim_type", "geo", "partner", "value", "value_low", "value_high", "unit", "qualifier",
+          "horizon_year", "speaker", "quote")  # fmt: skip
+
+EXPECTED_EXCLUSIONS = [
+    ("2026-03-10", "date", "date"),
+    ("2030", "year", "calendar year"),
+    ("2024", "year", "calendar year"),
+    ("March 2021", "date", "date"),
+    ("Hundreds of", "vague", "vague magnitude"),
+    ("3rd", "ordinal", "ordinal"),
+    ("March 8, 2026", "date", "date"),
+]
+
+
+@pytest.fixture(scope="module")
+def suggested() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return suggest_claims(ARTICLE, set())
+
+
+def test_every_candidate_exactly(suggested):
+    candidates, _ = suggested
+    assert list(candidates.columns) == REGISTER_COLUMNS
+    got = [tuple(row[f] for f in FIELDS) for row in candidates.to_dict("records")]
+    assert got == EXPECTED
+    assert set(candidates["as_of"]) == {"2026-03-10"}
+    assert set(candidates["seed_file"]) == {"new_article.txt"}
+    assert set(candidates["notes"]) == {NOTES}
+    assert set(candidates["subject"]) == {""} and set(candidates["baseline_id"]) == {""}
+
+
+def test_quotes_stand_verbatim_at_their_offsets(suggested):
+    candidates, _ = suggested
+    with open(ARTICLE, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    for row in candidates.itertuples():
+        assert text[row.offset: row.offset + len(row.quote)] == row.quote
+        assert row.offset == text.index(row.quote)  # every sentence of the fixture is unique
+    assert candidates["offset"].tolist()[:3] == [94, 233, 233]
+
+
+def test_each_quote_holds_its_quantity(suggested):
+    candidates, _ = suggested
+    texts = ["Rs 1.2 trillion", "12.5 percent", "$450 million", "$6 and $8 billion", "3,000 jobs", "PKR 500 crore",
+             "1,200 acres", "$5 billion", "$400 million", "4.1%", "40 Chinese companies"]  # fmt: skip
+    for quote, phrase in zip(candidates["quote"], texts, strict=True):
+        assert phrase in quote
+
+
+def test_exclusions_exactly(suggested):
+    _, exclusions = suggested
+    assert list(exclusions.columns) == EXCLUSION_COLUMNS
+    assert [(r.text, r.kind, r.reason) for r in exclusions.itertuples()] == EXPECTED_EXCLUSIONS
+    text = read_article(ARTICLE)
+    for r in exclusions.itertuples():
+        assert text[r.offset: r.offset + len(r.text)] == r.text and r.seed_file == "new_article.txt"
+
+
+def test_every_quantity_is_a_candidate_or_an_exclusion(suggested):
+    candidates, exclusions = suggested
+    found = find_quantities(read_article(ARTICLE))
+    assert len(candidates) + len(exclusions) == len(found)
+    assert sorted(exclusions["offset"]) == [q.start for q in found if not q.is_claim]
+
+
+def test_ids_are_unique_against_the_register_and_each_other(tmp_path):
+    candidates, _ = suggest_claims(ARTICLE, {"pk-cn-exports", "uz-pk-trade", "uz-pk-trade-2"})
+    ids = candidates["id"].tolist()
+    assert ids[2] == "pk-cn-exports-2" and ids[8] == "uz-pk-trade-3"
+    assert len(set(ids)) == len(ids)
+    article = tmp_path / "twice.txt"
+    article.write_text("Pakistan’s exports were $2 billion in March.\nPakistan’s exports were $3 billion in April.\n",
+                       encoding="utf-8")  # fmt: skip
+    twice, _ = suggest_claims(article, {"pk-exports"})
+    assert twice["id"].tolist() == ["pk-exports-2", "pk-exports-3"]
+
+
+def test_ids_are_slugs(suggested):
+    candidates, _ = suggested
+    assert candidates["id"].str.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*").all()
+
+
+def test_seed_suggestions_reproduce_register_ids():
+    candidates, exclusions = suggest_claims(paths.SEEDS / "004_a7c00857fc1d37e6.txt", set())
+    row = candidates.set_index("id").loc["pk-cn-exports-2035-target"]
+    assert (row["value"], row["unit"], row["claim_type"], row["horizon_year"]) == ("50000000000", "USD", "target",
+                                                                                   "2035")  # fmt: skip
+    baseline = candidates.set_index("id").loc["pk-cn-exports"]
+    assert (baseline["claim_type"], baseline["qualifier"]) == ("fact", "approximate")
+    assert set(exclusions["reason"]) == {"date", "ordinal", "version or label", "calendar year", "vague magnitude"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in paths.SEEDS.glob("*.txt")))
+def test_seeds_are_fully_accounted_for(name):
+    path = paths.SEEDS / name
+    candidates, exclusions = suggest_claims(path, set())
+    text = read_article(path)
+    found = find_quantities(text)
+    assert len(candidates) == sum(q.is_claim for q in found)
+    assert len(exclusions) == sum(not q.is_claim for q in found)
+    for row in candidates.itertuples():
+        assert text[row.offset: row.offset + len(row.quote)] == row.quote
+
+
+def test_article_date_header():
+    assert article_date(" date 2025-09-22 By Munir Khan\nText") == "2025-09-22"
+    assert article_date("Text with date 2025-09-22 later") == ""
+    assert article_date("date 2025-13-40 bad") == ""
+
+
+def test_sentences_keep_abbreviations_and_decimals_together():
+    text = "Mr. Khan said Rs. 5.5 billion was spent in the U.S. Economy. It grew 2.5%! Next line\nA new line."
+    spans = [text[a:b] for a, b in sentence_spans(text)]
+    assert spans == ["Mr. Khan said Rs. 5.5 billion was spent in the U.S. Economy.", "It grew 2.5%!",
+                     "Next line", "A new line."]  # fmt: skip
+
+
+def test_crlf_article_offsets_index_the_text_as_read(tmp_path):
+    article = tmp_path / "crlf.txt"
+    article.write_bytes("date 2025-01-02\r\nPakistan’s exports reached $3 billion.\r\nChina said 70 companies came."
+                        .encode())  # fmt: skip
+    candidates, _ = suggest_claims(article, set())
+    with open(article, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    assert "\r\n" in text
+    for row in candidates.itertuples():
+        assert text[row.offset: row.offset + len(row.quote)] == row.quote
+    assert candidates["as_of"].tolist() == ["2025-01-02", "2025-01-02"]
+
+
+def test_no_header_leaves_as_of_empty(tmp_path):
+    article = tmp_path / "plain.txt"
+    article.write_text("Pakistan’s exports reached $3 billion.", encoding="utf-8")
+    candidates, exclusions = suggest_claims(article, set())
+    assert candidates["as_of"].tolist() == [""] and exclusions.empty
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", r"empty\.txt: the file is empty\. Fix: paste the article"),
+        (b"  \n\n ", r"empty\.txt: the file is empty\. Fix:"),
+        (b"Pakistan \xe9xports $5 billion", r"empty\.txt: not UTF-8 text \(invalid byte 0xe9 at byte offset 9\)\. "
+                                             r"Fix: re-save empty\.txt as UTF-8"),
+        (b"Five ministers met and signed several protocols.", r"empty\.txt: no quantities found .* Fix:"),
+    ],
+)  # fmt: skip
+def test_bad_articles_are_refused_with_the_fix(tmp_path, content, message):
+    article = tmp_path / "empty.txt"
+    article.write_bytes(content)
+    with pytest.raises(ArticleError, match=message):
+        suggest_claims(article, set())
+    out = tmp_path / "out"
+    with pytest.raises(ArticleError):
+        write_suggestions(article, out, set())
+    assert not out.exists()
+
+
+def test_missing_article(tmp_path):
+    with pytest.raises(ArticleError, match=r"nothere\.txt: file not found\. Fix: check the path"):
+        suggest_claims(tmp_path / "nothere.txt", set())
+
+
+def test_write_suggestions_round_trips(tmp_path):
+    out = tmp_path / "suggestions"
+    cand_path, excl_path = write_suggestions(ARTICLE, out, set())
+    assert (cand_path.name, excl_path.name) == ("new_article.candidates.csv", "new_article.exclusions.csv")
+    assert sorted(p.name for p in out.iterdir()) == ["new_article.candidates.csv", "new_article.exclusions.csv"]
+    expected_c, expected_e = suggest_claims(ARTICLE, set())
+    read_c = pd.read_csv(cand_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    read_e = pd.read_csv(excl_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    assert read_c.to_dict("records") == expected_c.astype(str).to_dict("records")
+    assert read_e.to_dict("records") == expected_e.astype(str).to_dict("records")
+    text = read_article(ARTICLE)
+    for row in read_c.itertuples():
+        assert text[int(row.offset): int(row.offset) + len(row.quote)] == row.quote
