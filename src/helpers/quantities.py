@@ -10,6 +10,9 @@ can exclude them explicitly. Values are in base units (``6e12`` for "$6 trillion
 Conventions: "$" is the US dollar and "Rs" the Pakistani rupee (write "INR" or "Indian rupees" for India);
 "¥" is the Chinese yuan. The short scales "m", "b", "tr" and "cr" count only after a currency ("$5m",
 "Rs500cr"). A 4-digit integer from 1900 to 2100 without a unit is a year. Signs are not read: "-5%" is 5%.
+A phrase's text includes its scale, currency word, counted noun and an adjacent "per year"; qualifier words
+before it are reported in ``qualifier_text``, not in the text. "From $3 to $5 billion" is a change, not a
+range: two quantities, the first completed from the second ($3 billion).
 """
 
 from __future__ import annotations
@@ -306,7 +309,8 @@ def _qualifiers_before(text: str, start: int) -> tuple[int, str, str]:
         if not m:
             break
         word = re.sub(r"\s+", " ", (m.group("q") or m.group("t")).lower())
-        if word in {"over", "above", "under", "below"} and _EXTENT_VERB_RE.search(text, 0, m.start()):
+        extent = _EXTENT_VERB_RE.search(text, max(0, m.start() - 30), m.start())
+        if word in {"over", "above", "under", "below"} and extent:
             break  # "spread over 1,200 acres" states the size, not a bound
         if _QUALIFIERS[word] != "exact" and kind == "exact":
             kind = _QUALIFIERS[word]
