@@ -389,16 +389,49 @@ def test_incremental_skip_rerun_and_what_changed(project: Project) -> None:
     assert dry.results[0].status == "would run" and "parameter scale" in out and "--show-code" in out
 
 
+RUNNER = """
+import sys
+from pathlib import Path
+from helpers import batch, manifest as mf
+root, data, src = (Path(p) for p in sys.argv[1:4])
+sources = mf.Sources(root=root, data_dirs=(data,), source_dirs=(src,))
+real_run_batch = batch.run_batch
+def run_batch(*args, **kwargs):
+    kwargs["sources"] = sources  # the CLI with this project's fake data and helpers folders
+    return real_run_batch(*args, **kwargs)
+batch.run_batch = run_batch
+sys.exit(batch.main(sys.argv[4:]))
+"""
+
+
+def cli_process(project: Project, *args: str, python_flags: tuple[str, ...] = ()) -> list[str]:
+    """The command line of ``python -m helpers.batch`` on the project, in a fresh interpreter."""
+    paths_ = (str(project.root), str(project.data), str(project.src))
+    return [
+        sys.executable,
+        *python_flags,
+        "-c",
+        RUNNER,
+        *paths_,
+        "--plan",
+        str(project.plan),
+        "--reports",
+        str(project.reports),
+        *args,
+    ]
+
+
 @pytest.mark.slow
-def test_noop_rerun_imports_no_execution_machinery(tmp_path: Path) -> None:
-    plan = tmp_path / "runs.yaml"
-    plan.write_text(f"runs:\n  - {{name: b, notebook: {BEHAVE}}}\n")
-    reports = tmp_path / "reports"
-    cmd = [sys.executable, "-m", "helpers.batch", "--plan", str(plan), "--reports", str(reports)]
-    first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+def test_noop_rerun_imports_no_execution_machinery(project: Project) -> None:
+    project.write_plan(f"runs:\n  - {{name: b, notebook: {BEHAVE}}}\n")
+    first = subprocess.run(cli_process(project), capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert first.returncode == 0, first.stderr
     second = subprocess.run(
-        [sys.executable, "-X", "importtime", *cmd[1:]], capture_output=True, text=True, cwd=ROOT, timeout=300
+        cli_process(project, python_flags=("-X", "importtime")),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
     assert second.returncode == 0, second.stderr
     assert "nothing changed since" in second.stdout and "1 runs up to date" in second.stdout
@@ -414,17 +447,8 @@ def test_noop_rerun_imports_no_execution_machinery(tmp_path: Path) -> None:
 def test_interrupt_keeps_previous_reports_and_cleans_staging(project: Project) -> None:
     project.write_plan(f"runs:\n  - {{name: hangs, notebook: {BEHAVE}, parameters: {{mode: sleep}}}}\n")
     previous = project.fake_previous_report("hangs")
-    code = (
-        "import sys\nfrom pathlib import Path\nfrom helpers import batch, manifest as mf\n"
-        f"src = mf.Sources(root=Path({str(project.root)!r}), data_dirs=(Path({str(project.data)!r}),),"
-        f" source_dirs=(Path({str(project.src)!r}),))\n"
-        "try:\n"
-        f"    batch.run_batch({str(project.plan)!r}, {str(project.reports)!r}, sources=src)\n"
-        "except KeyboardInterrupt:\n"
-        "    sys.exit(130)\n"
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cli_process(project), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     staging = project.reports / ".staging"
     deadline = time.monotonic() + 120
@@ -438,6 +462,7 @@ def test_interrupt_keeps_previous_reports_and_cleans_staging(project: Project) -
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
+    assert "interrupted" in err and "previous reports are intact" in err
     assert not staging.exists() or not any(staging.iterdir())
     assert (project.reports / "runs" / "hangs" / "report.html").read_bytes() == previous
     assert not (project.reports / "failed" / "hangs").exists()
