@@ -60,8 +60,11 @@ def new_chart(title: str, subtitle: str = "", size: tuple[float, float] = (9.0, 
 
 def finish(fig: Figure, source: str) -> Figure:
     """Add the Source line at the bottom and tighten the layout."""
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    fig.text(0.01, 0.01, _wrap(source, 150), fontsize=7.5, color="#555555", ha="left", va="bottom")
+    text = _wrap(source, 150)
+    height = fig.get_size_inches()[1]
+    bottom = min(0.4, (0.14 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    fig.text(0.01, 0.01, text, fontsize=7.5, color="#555555", ha="left", va="bottom")
     return fig
 
 
@@ -78,9 +81,12 @@ def _wrap(text: str, width: int) -> str:
 
 
 def money_axis(ax: Axes, axis: str = "x", currency: str = "USD") -> None:
-    """Format a (log) money axis as $1 billion etc."""
-    formatter = mticker.FuncFormatter(lambda v, _: fmt.amount(v, currency, digits=0) if v > 0 else "")
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
+    """Format a log money axis as $1 billion, $2 billion, $5 billion... (no minor labels)."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(mticker.FuncFormatter(
+        lambda v, _: fmt.amount(v, currency, digits=0) if v > 0 else ""))
+    target.set_minor_formatter(mticker.NullFormatter())
 
 
 def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
@@ -106,3 +112,136 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     ax.set_xlabel("Amount, US$ (log scale)")
     money_axis(ax)
     return finish(fig, source_line(claims=frame))
+
+
+def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> Figure:
+    """History, the required path and scenario paths of one target (a helpers.gap.GapAnalysis), log scale."""
+    from helpers import econ, gap
+
+    claim, target = analysis.claim, analysis.target
+    goal = fmt.claim_amount(claim["value_low"], claim["value_high"], claim["unit"], claim["qualifier"])
+    required = analysis.required
+    if required is None:
+        title = f"{claim['subject']}: {goal} by {analysis.target_year}, with no baseline to measure it from"
+    else:
+        title = f"{claim['subject']} must grow {gap._required_text(required)} to reach {goal}"
+    subtitle = f"Claim {claim['id']}; target year from {analysis.target_year_source}"
+    fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 110), size=(9.0, 5.4))
+    if analysis.history is not None:
+        hist = analysis.history.series
+        ax.plot(hist.index, hist.values, "o-", color=PALETTE["history"], label=f"history ({hist.name})"[:70])
+    if analysis.baseline is not None:
+        base = analysis.baseline
+        start_value = base.estimate.value if base.estimate.value is not None else base.estimate.low
+        for goal_value in sorted({v for v in (target.low, target.high) if v is not None}):
+            rate = econ.required_cagr(start_value, goal_value, analysis.target_year - base.year)
+            path = econ.growth_path(start_value, rate, base.year, analysis.target_year)
+            ax.plot(path.index, path.values, "-", color=PALETTE["target"], lw=2,
+                    label=f"required path ({fmt.rate(rate)} a year)")
+        for rate in analysis.scenario_rates:
+            path = econ.growth_path(start_value, rate, base.year, analysis.target_year)
+            ax.plot(path.index, path.values, "--", color=PALETTE["scenario"], lw=1.2, alpha=0.9)
+            ax.text(path.index[-1] + 0.2, path.values[-1], f"{fmt.rate(rate, 0)}", fontsize=8,
+                    color="#8a6d1f", va="center")
+        ax.plot([], [], "--", color=PALETTE["scenario"], label="scenarios (growth a year)")
+        ax.plot([base.year], [start_value], "s", color=PALETTE["claim"], ms=8, label="baseline")
+    for goal_value in {v for v in (target.low, target.high) if v is not None}:
+        ax.plot([analysis.target_year], [goal_value], "*", color=PALETTE["target"], ms=14)
+    ax.plot([], [], "*", color=PALETTE["target"], ms=12, label="target")
+    ax.set_yscale("log")
+    ax.set_ylabel(f"{claim['base_unit']}{' a year' if claim['per_year'] else ''} (log scale)")
+    ax.set_xlabel("Year")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    money_axis(ax, "y", claim["base_unit"]) if claim["base_unit"].isupper() else None
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    used_claims = claims.loc[claims["id"].isin(analysis.claim_ids)]
+    used_context = context.loc[context["id"].isin(analysis.context_ids)]
+    notes = [analysis.history.series.attrs["note"]] if analysis.history is not None and \
+        analysis.history.series.attrs.get("note") else []
+    return finish(fig, source_line(used_claims, used_context, extra=notes))
+
+
+def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
+    """Horizontal bars of growth rates a year: columns ``label``, ``low``, ``high``, ``kind``.
+
+    ``kind`` is ``required`` (red), ``history`` (dark) or ``benchmark`` (grey); a low-high span is drawn
+    light behind the low bar.
+    """
+    colours = {"required": PALETTE["target"], "history": PALETTE["history"], "benchmark": PALETTE["benchmark"]}
+    fig, ax = new_chart(_wrap(title, 90), "Compound growth a year, % (required by targets, achieved in history)",
+                        size=(9.0, 0.42 * len(frame) + 2.4))
+    for y, row in enumerate(frame.itertuples()):
+        colour = colours.get(row.kind, PALETTE["claim"])
+        ax.barh(y, row.low * 100, color=colour, height=0.6)
+        if pd.notna(row.high) and row.high > row.low:
+            ax.barh(y, (row.high - row.low) * 100, left=row.low * 100, color=colour, alpha=0.35, height=0.6)
+        top = row.high if pd.notna(row.high) else row.low
+        ax.text(top * 100 + 0.5, y, fmt.bounds(row.low, row.high if pd.notna(row.high) else row.low,
+                                               formatter=fmt.rate), va="center", fontsize=8)
+    ax.set_yticks(range(len(frame)), frame["label"], fontsize=8)
+    ax.axvline(0, color="#999999", lw=0.8)
+    ax.set_xlabel("Growth a year (%)")
+    ax.invert_yaxis()
+    return finish(fig, source)
+
+
+def _share_label(share: float) -> str:
+    """A fraction as a percentage with two significant figures (0.00667 -> "0.67%")."""
+    percent = share * 100.0
+    if percent <= 0 or not math.isfinite(percent):
+        return "0%"
+    digits = max(0, 1 - math.floor(math.log10(percent)))
+    return f"{percent:.{digits}f}%"
+
+
+def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: float, title: str,
+                           subtitle: str, claims: pd.DataFrame, whole_label: str = "the claimed reserves",
+                           currency: str = "USD") -> Figure:
+    """Cumulative amounts of several paths (columns of ``totals``, indexed by year), with a right axis in % of
+    ``whole``; each line ends with its total and share. ``claims`` are the register rows used (Source line)."""
+    fig, ax = new_chart(title, subtitle, size=(9.5, 5.4))
+    colours = [PALETTE["claim"], PALETTE["scenario"], PALETTE["target"], PALETTE["official"], PALETTE["history"]]
+    styles = ["-", "--", "-", "-.", ":"]
+    years = [int(y) for y in totals.index]
+    for number, key in enumerate(totals.columns):
+        values = totals[key].to_numpy(dtype=float)
+        ax.plot(years, values, color=colours[number % len(colours)], linestyle=styles[number % len(styles)],
+                linewidth=2, marker="o", markersize=3, label=labels.get(key, key))
+        ax.annotate(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}",
+                    xy=(years[-1], values[-1]), xytext=(6, 0), textcoords="offset points", va="center",
+                    fontsize=8.5, color=colours[number % len(colours)])
+    ax.set_xlim(years[0] - 0.5, years[-1] + max(2.5, 0.3 * (years[-1] - years[0] + 1)))
+    ax.set_ylim(0, float(totals.to_numpy().max()) * 1.1)
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax.set_xlabel("Year (exports of every year up to and including it)")
+    ax.set_ylabel(f"Cumulative exports, {'US$' if currency == 'USD' else currency}")
+    money_axis(ax, "y", currency)
+    right = ax.secondary_yaxis("right", functions=(lambda v: v / whole * 100.0, lambda p: p * whole / 100.0))
+    right.set_ylabel(f"Share of {whole_label}, %")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.grid(axis="y", color="#e5e5e5")
+    return finish(fig, source_line(claims=claims))
+
+
+def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.DataFrame,
+                    context: pd.DataFrame | None, currency: str = "USD") -> Figure:
+    """Horizontal bars of yearly amounts: ``bars`` has label, low, high, kind (claim/target/reported) and
+    confidence; ranges are drawn as a solid part to ``low`` and a light span to ``high``; figures of low
+    confidence are hatched. The Source line names the claims and the context rows (``context``) used."""
+    colours = {"claim": PALETTE["claim"], "target": PALETTE["target"], "reported": PALETTE["official"]}
+    fig, ax = new_chart(title, subtitle, size=(9.5, 0.6 * len(bars) + 2.4))
+    for y, row in enumerate(bars.itertuples()):
+        colour = colours.get(row.kind, PALETTE["benchmark"])
+        hatch = "//" if row.confidence == "low" else None
+        ax.barh(y, row.low, color=colour, height=0.6, hatch=hatch, edgecolor="white" if hatch else None)
+        if row.high > row.low:
+            ax.barh(y, row.high - row.low, left=row.low, color=colour, alpha=0.35, height=0.6)
+        ax.text(row.high + float(bars["high"].max()) * 0.01, y, fmt.bounds(row.low, row.high, unit=currency),
+                va="center", fontsize=8.5)
+    ax.set_yticks(range(len(bars)), [_wrap(str(label), 48) for label in bars["label"]], fontsize=8.5)
+    ax.set_xlim(0, float(bars["high"].max()) * 1.3)
+    ax.set_xlabel(f"{'US$' if currency == 'USD' else currency} a year")
+    money_axis(ax, "x", currency)
+    ax.grid(axis="x", color="#e5e5e5")
+    ax.set_axisbelow(True)
+    return finish(fig, source_line(claims=claims, context=context))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -87,6 +88,28 @@ def read_key_figures(output_dir: Path) -> dict[str, Figure]:
     return {f["name"]: Figure(**f) for f in payload["figures"]}
 
 
+def readable_number(value: object) -> str:
+    """Numbers for on-screen tables: thousands separators for large values, 3 significant digits for small."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool | int | float):
+        value = value.item() if hasattr(value, "item") else value  # numpy scalars
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if float(value).is_integer() and 1800 <= value <= 2200:
+        return f"{value:.0f}"  # a year
+    if abs(value) >= 1000 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def styled(frame: pd.DataFrame, index: bool = False):
+    """A DataFrame view for reports: every cell HTML-escaped, numbers readable, the row index hidden."""
+    view = frame.style.format(readable_number, escape="html", na_rep="")
+    view = view.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    return view if index else view.hide(axis="index")
+
+
 class Report:
     """What a notebook shows and writes: tables (shown + CSV), charts, sentences and key figures.
 
@@ -99,14 +122,12 @@ class Report:
         self.figures = KeyFigures(report_name or notebook_name)
         self.tables: list[Path] = []
 
-    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> Path:
-        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame itself."""
+    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> None:
+        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable."""
         from IPython.display import display
 
-        path = save_table(frame, name, self.dir)
-        self.tables.append(path)
-        display(show if show is not None else frame)
-        return path
+        self.tables.append(save_table(frame, name, self.dir))
+        display(styled(show if show is not None else frame, index=show is not None))
 
     def chart(self, figure) -> None:
         """Display a matplotlib figure and close it (so it is drawn exactly once)."""
@@ -129,6 +150,6 @@ class Report:
         """Record a key figure; returns the value for use in the text."""
         return self.figures.add(name, label, value, unit, claims, context)
 
-    def finish(self) -> Path:
+    def finish(self) -> None:
         """Write key_figures.json; call at the end of the notebook."""
-        return self.figures.save(self.dir)
+        self.figures.save(self.dir)

@@ -1,0 +1,100 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: pakclaims,title
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (pakclaims)
+#     language: python
+#     name: python3
+#   pakclaims:
+#     parameter_rules:
+#       base_year:
+#         max: 2100
+#         min: 1990
+#       claim_id:
+#         claim: target
+#       horizon_years:
+#         max: 50
+#         min: 1
+#       target_year:
+#         max: 2100
+#         min: 1990
+#   title: Target gap
+# ---
+
+# %% [markdown]
+# # Target gap: how far is the target, and has such growth ever been achieved?
+
+# %% tags=["parameters"]
+claim_id: str = "pk-cn-exports-2035-target"  # id of a target claim in the register
+base_year: int | None = None  # year the analysis starts (None: the year of the baseline figure)
+target_year: int | None = None  # year the target is to be met (None: the article's year, else the data's)
+scenario_rates: list[float] = [0.05, 0.1, 0.2]  # growth scenarios, fractions a year (0.1 is 10% a year)
+baseline_override: float | None = None  # baseline in the claim's unit (None: from the claims or context data)
+horizon_years: int = 10  # years to the target when neither the article nor the data give a year
+claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
+output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/10_target_gap)
+
+# %%
+from pathlib import Path
+
+from helpers import charts, context, gap, paths
+from helpers import claims as register
+from helpers.outputs import Report
+from helpers.params import check_parameters
+
+check_parameters(paths.notebook("10_target_gap"),
+                 {"claim_id": claim_id, "base_year": base_year, "target_year": target_year,
+                  "scenario_rates": scenario_rates, "baseline_override": baseline_override,
+                  "horizon_years": horizon_years, "claims_path": claims_path, "output_dir": output_dir})
+claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)
+figures = context.load_context()
+mapping = context.load_claim_series(context=figures)
+analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth(figures), claim_id,
+                              base_year=base_year, target_year=target_year, baseline_override=baseline_override,
+                              scenario_rates=scenario_rates, horizon_years=horizon_years)
+report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
+
+# %% [markdown]
+# ## Verdict
+
+# %%
+report.say(gap.verdict(analysis))
+report.table(register.readable_table(claims.loc[claims["id"].isin(analysis.claim_ids)]).reset_index(), "claims_used")
+
+# %% [markdown]
+# ## Baseline, target and the gap between them
+
+# %%
+gap.record_key_figures(analysis, report)
+report.table(gap.gap_table(analysis), "gap", show=gap.gap_view(analysis))
+report.chart(charts.target_gap_chart(analysis, claims, figures))
+for note in analysis.notes:
+    report.say(f"Note: {note}.")
+
+# %% [markdown]
+# ## Scenarios: where each growth rate leads
+
+# %%
+report.table(gap.scenario_table(analysis), "scenarios")
+
+# %% [markdown]
+# ## Has such growth ever been achieved? The series' own record and benchmark episodes
+
+# %%
+comparison = gap.comparison_frame(analysis)
+report.table(comparison, "growth_comparison")
+report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks")
+if analysis.history is not None:
+    report.table(analysis.history.series.rename("value").reset_index().assign(
+        context_id=analysis.history.context_ids), "history")
+report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
+                                charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
+                                                   figures.loc[figures["id"].isin(analysis.context_ids)])))
+report.finish()

@@ -1,0 +1,87 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (pakclaims)
+#     language: python
+#     name: python3
+#   pakclaims:
+#     parameter_rules:
+#       base_year:
+#         min: 1990
+#         max: 2100
+#       horizon_years:
+#         min: 1
+#         max: 50
+#       tolerance:
+#         min: 0
+#         max: 1
+#   title: Overview of all targets
+# ---
+
+# %% [markdown]
+# # Overview: every target side by side, and the claims against the record
+
+# %% tags=["parameters"]
+base_year: int | None = None  # year each analysis starts (None: the year of each baseline figure)
+horizon_years: int = 10  # years to a target when neither the article nor the data give a year
+tolerance: float = 0.1  # how far an "about" claim may stray and still agree, as a fraction (0.1 is 10%)
+claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
+output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/30_overview)
+
+# %%
+from pathlib import Path
+
+from helpers import charts, context, overview, paths
+from helpers import claims as register
+from helpers.outputs import Report
+from helpers.params import check_parameters
+
+check_parameters(paths.notebook("30_overview"),
+                 {"base_year": base_year, "horizon_years": horizon_years, "tolerance": tolerance,
+                  "claims_path": claims_path, "output_dir": output_dir})
+claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)
+figures = context.load_context()
+mapping = context.load_claim_series(context=figures)
+benchmarks = context.benchmark_growth(figures)
+analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=base_year,
+                                horizon_years=horizon_years)
+report = Report(output_dir, "30_overview")
+
+# %% [markdown]
+# ## How fast each target needs to grow, against its own record and the fastest export booms
+
+# %%
+growth = overview.growth_frame(analyses, benchmarks)
+report.chart(charts.growth_bars(growth, overview.growth_title(analyses, benchmarks),
+                                overview.source(analyses, claims, figures)))
+report.table(growth, "required_growth")
+
+# %% [markdown]
+# ## Gaps: how far each target is from today
+
+# %%
+overview.record_key_figures(analyses, report)
+report.table(overview.targets_table(analyses), "targets", show=overview.targets_view(analyses))
+
+# %% [markdown]
+# ## Claims against official figures of the same measure
+
+# %%
+official = overview.claim_vs_official(claims, figures, mapping)
+report.say(overview.official_sentence(official, tolerance))
+report.table(official, "claim_vs_official", show=overview.official_view(official))
+
+# %% [markdown]
+# ## Claims that disagree with each other
+
+# %%
+disagreements = overview.disagreeing_claims(claims, tolerance)
+report.figure("disagreeing_pairs", "Pairs of claims that disagree", len(disagreements), "pairs")
+report.say(overview.disagreement_sentence(disagreements, claims))
+report.table(disagreements, "disagreeing_claims")
+report.finish()

@@ -1,0 +1,195 @@
+"""All targets side by side, claims against official figures, and claims that disagree with each other."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers import fmt, gap
+from helpers.context import SeriesError, series_for
+
+
+def analyse_all(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
+                benchmarks: pd.DataFrame, *, base_year: int | None = None,
+                horizon_years: int = gap.DEFAULT_HORIZON_YEARS) -> list[gap.GapAnalysis]:
+    """A gap analysis of every target claim in the register, in register order."""
+    ids = claims.loc[claims["claim_type"].eq("target"), "id"]
+    return [gap.analyse_target(claims, context, claim_series, benchmarks, claim_id, base_year=base_year,
+                               horizon_years=horizon_years) for claim_id in ids]
+
+
+def targets_table(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
+    """One row per target: baseline, target, gap, multiple, required and historical growth."""
+    return pd.concat([gap.gap_table(a) for a in analyses], ignore_index=True)
+
+
+def targets_view(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
+    """The targets table in words, for readers."""
+    rows = []
+    for a in analyses:
+        view = gap.gap_view(a)["value"]
+        rows.append({"target": view["Target"], "by": a.target_year, "baseline": view["Baseline"],
+                     "gap": view["Gap (target minus baseline)"], "multiple": view["Multiple of the baseline"],
+                     "required growth": view["Required growth a year"],
+                     "record": view["Historical growth a year"]})
+    return pd.DataFrame(rows, index=pd.Index([a.claim["id"] for a in analyses], name="claim"))
+
+
+def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Required growth of each target next to its series' record, then the benchmark episodes."""
+    rows = []
+    for a in sorted(analyses, key=lambda x: -(_slowest(x) or -1)):
+        required = a.required
+        if required is None:
+            continue
+        low = required.low if required.low is not None else required.high
+        high = required.high if required.high is not None else low
+        rows.append({"label": f"required: {a.claim['id']}", "low": low, "high": high, "kind": "required",
+                     "ids": ", ".join(a.claim_ids)})
+        if a.history is not None and a.history.cagr is not None:
+            rows.append({"label": f"  record {a.history.start}-{a.history.end}", "low": a.history.cagr,
+                         "high": a.history.cagr, "kind": "history", "ids": ", ".join(a.history.context_ids)})
+    for row in benchmarks.sort_values("cagr", ascending=False).itertuples():
+        rows.append({"label": f"benchmark: {row.name}", "low": row.cagr, "high": row.cagr, "kind": "benchmark",
+                     "ids": ", ".join(row.context_ids)})
+    return pd.DataFrame(rows, columns=["label", "low", "high", "kind", "ids"])
+
+
+def _slowest(analysis: gap.GapAnalysis) -> float | None:
+    """The lowest required growth of a target (None without a baseline)."""
+    required = analysis.required
+    if required is None:
+        return None
+    return required.low if required.low is not None else required.high
+
+
+def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> str:
+    """Title stating how many targets need growth faster than every benchmark (computed)."""
+    measured = [a for a in analyses if a.required is not None]
+    best = benchmarks["cagr"].max() if not benchmarks.empty else math.nan
+    faster = sum(1 for a in measured if _slowest(a) > best)
+    return (f"{faster} of {len(measured)} measurable targets need growth faster than the fastest benchmark "
+            f"episode ({fmt.rate(best)} a year)")
+
+
+def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame) -> pd.DataFrame:
+    """Each claim beside the latest official or reported figure of the same measure, with the difference.
+
+    Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series; the figure's
+    period kind and confidence are shown, never mixed silently.
+    """
+    rows = []
+    mapped = claim_series.loc[claim_series["relation"].eq("same_measure")]
+    for link in mapped.itertuples():
+        claim = claims.loc[claims["id"].eq(link.claim_id)]
+        if claim.empty:
+            continue
+        claim = claim.iloc[0]
+        try:
+            points = series_for(context, link.series, claim_series)
+        except SeriesError:
+            continue  # a target or label row: a single figure, not a series to compare with
+        row_id = points.attrs["context_ids"][-1]
+        figure = context.loc[context["id"].eq(row_id)].iloc[0]
+        official = float(points.iloc[-1])
+        low, high = float(claim["value_low"]), float(claim["value_high"])
+        stated = (low + high) / 2
+        rows.append({
+            "claim": claim["id"],
+            "claim_says": fmt.claim_amount(low, high, claim["unit"], claim["qualifier"]),
+            "claim_value": stated,
+            "official_figure": fmt.amount(official, "USD"),
+            "official_value": official,
+            "period": figure["period_label"],
+            "period_kind": figure["series_kind"],
+            "source": figure["source_publisher"],
+            "confidence": figure["confidence"],
+            "context_id": row_id,
+            "difference_pct": (stated / official - 1) * 100,
+        })
+    return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
+                                       "period", "period_kind", "source", "confidence", "context_id",
+                                       "difference_pct"])
+
+
+def _interval(row: pd.Series, tolerance: float) -> tuple[float, float]:
+    """The values a claim admits: exact/range as stated, approximate +/- tolerance, bounds open on one side."""
+    low, high = float(row["value_low"]), float(row["value_high"])
+    if row["qualifier"] == "approximate":
+        return low * (1 - tolerance), high * (1 + tolerance)
+    if row["qualifier"] == "lower_bound":
+        return low, math.inf
+    if row["qualifier"] == "upper_bound":
+        return 0.0, high
+    return low, high
+
+
+def disagreeing_claims(claims: pd.DataFrame, tolerance: float = 0.1) -> pd.DataFrame:
+    """Pairs of non-target claims about the same subject, place and unit whose admitted values do not overlap."""
+    facts = claims.loc[claims["claim_type"].ne("target")]
+    rows = []
+    for _, group in facts.groupby(["subject", "geo", "partner", "unit"], sort=True):
+        items = list(group.itertuples(index=False))
+        for i, first in enumerate(items):
+            for second in items[i + 1:]:
+                a = _interval(pd.Series(first._asdict()), tolerance)
+                b = _interval(pd.Series(second._asdict()), tolerance)
+                if a[1] < b[0] or b[1] < a[0]:
+                    rows.append({"claim_a": first.id, "says_a": fmt.claim_amount(first.value_low, first.value_high,
+                                                                               first.unit, first.qualifier),
+                                 "claim_b": second.id, "says_b": fmt.claim_amount(second.value_low,
+                                                                                second.value_high, second.unit,
+                                                                                second.qualifier),
+                                 "seeds": f"{first.seed_file}, {second.seed_file}"})
+    return pd.DataFrame(rows, columns=["claim_a", "says_a", "claim_b", "says_b", "seeds"])
+
+
+def source(analyses: list[gap.GapAnalysis], claims: pd.DataFrame, context: pd.DataFrame) -> str:
+    """Source line naming every claim and context row the analyses use."""
+    from helpers.charts import source_line
+
+    claim_ids = {i for a in analyses for i in a.claim_ids}
+    context_ids = {i for a in analyses for i in a.context_ids}
+    return source_line(claims.loc[claims["id"].isin(claim_ids)], context.loc[context["id"].isin(context_ids)])
+
+
+def record_key_figures(analyses: list[gap.GapAnalysis], report) -> None:
+    """Required growth (low and high) of every target as key figures of ``report``."""
+    for a in analyses:
+        required = a.required
+        ids, rows = a.claim_ids, a.baseline.context if a.baseline else []
+        for side in ("low", "high"):
+            value = getattr(required, side) if required is not None else None
+            report.figure(f"required_cagr_{side}:{a.claim['id']}", f"Required growth a year ({side}), {a.claim['id']}",
+                          value, "fraction/yr", ids, rows)
+
+
+def official_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Claim-vs-official table in words."""
+    return pd.DataFrame({
+        "claim says": table["claim_says"], "official figure": table["official_figure"],
+        "period": table["period"] + " (" + table["period_kind"] + ")",
+        "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
+        "claim vs official": table["difference_pct"].map(lambda d: f"{d:+.0f}%"),
+    }).set_index(table["claim"].rename("claim"))
+
+
+def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
+    """How many claims agree with the official figure within ``tolerance`` (computed)."""
+    if table.empty:
+        return "No claim has an official figure of the same measure in the context data."
+    within = table["difference_pct"].abs() <= tolerance * 100
+    worst = table.loc[table["difference_pct"].abs().idxmax()]
+    return (f"{int(within.sum())} of {len(table)} comparisons agree within {tolerance:.0%}; the largest "
+            f"difference is {worst['claim']} ({worst['claim_says']}) against {worst['official_figure']} "
+            f"in {worst['period']}: {worst['difference_pct']:+.0f}%.")
+
+
+def disagreement_sentence(table: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """What the disagreement check found (computed)."""
+    checked = len(claims.loc[claims["claim_type"].ne("target")])
+    if table.empty:
+        return (f"No two of the {checked} non-target claims about the same subject, place and unit disagree: "
+                "where two articles state the same measure, their figures overlap.")
+    return f"{len(table)} pair(s) of claims about the same subject, place and unit state figures that cannot both hold."
