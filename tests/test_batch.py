@@ -274,7 +274,9 @@ def test_help_lists_the_options() -> None:
 
 
 @pytest.mark.slow
-def test_each_failure_fails_only_its_run_and_keeps_the_last_good_report(project: Project) -> None:
+def test_each_failure_fails_only_its_run_and_keeps_the_last_good_report(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.write_plan(f"""
         runs:
           - {{name: good, notebook: {BEHAVE}, parameters: {{value: 2}}}}
@@ -282,9 +284,18 @@ def test_each_failure_fails_only_its_run_and_keeps_the_last_good_report(project:
           - {{name: hangs, notebook: {BEHAVE}, parameters: {{mode: sleep}}}}
           - {{name: dies, notebook: {BEHAVE}, parameters: {{mode: exit}}}}
           - {{name: too_long, notebook: {BEHAVE}, parameters: {{mode: slow}}}}
+          - {{name: disk_full, notebook: {BEHAVE}}}
     """)
-    failing = ("raises", "hangs", "dies", "too_long")
+    failing = ("raises", "hangs", "dies", "too_long", "disk_full")
     previous = {name: project.fake_previous_report(name) for name in failing}
+    real_swap = batch._swap_into_place
+
+    def swap(src: Path, dest: Path, trash: Path) -> None:
+        if dest.name == "disk_full":
+            raise OSError(28, "No space left on device")
+        real_swap(src, dest, trash)
+
+    monkeypatch.setattr(batch, "_swap_into_place", swap)
     summary, out, err = project.run(timeout=3, notebook_timeout=5)
 
     assert summary.exit_code == 1
@@ -337,14 +348,20 @@ def test_each_failure_fails_only_its_run_and_keeps_the_last_good_report(project:
         + 1
     ]
     assert "raise ValueError" in "".join(raises_cell["source"])
-    assert manifest["batch"]["counts"] == {"ok": 1, "failed": 4, "skipped": 0}
+    assert (
+        "No space left on device" in status["disk_full"].error
+        and "while publishing" in status["disk_full"].error
+    )
+    assert (project.reports / "runs" / "disk_full" / "report.html").read_bytes() == previous["disk_full"]
+    assert manifest["runs"]["disk_full"]["status"] == "failed"
+    assert manifest["batch"]["counts"] == {"ok": 1, "failed": 5, "skipped": 0}
     assert (
         not list((project.reports / ".staging").glob("*"))
         if (project.reports / ".staging").exists()
         else True
     )
     assert (project.reports / "index.html").is_file()
-    assert "4 failed" in out
+    assert "5 failed" in out
 
 
 @pytest.mark.slow

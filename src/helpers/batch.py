@@ -560,6 +560,32 @@ class BatchContext:
 async def _run_one(
     ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress
 ) -> RunResult:
+    """Execute, render and publish one run; any failure (even in publishing) fails this run only."""
+    try:
+        return await _run_one_unguarded(ctx, pr, sem, progress)
+    except Exception as exc:  # noqa: BLE001 - e.g. a full disk while publishing; the other runs go on
+        error = f"{type(exc).__name__}: {exc} (while publishing; the last good report is unchanged)"
+        record = ctx.manifest.setdefault("runs", {}).get(pr.run.name)
+        ctx.manifest["runs"][pr.run.name] = mf.record_failure(
+            record,
+            name=pr.run.name,
+            title=pr.run.title,
+            notebook=pr.run.notebook,
+            parameters=pr.parameters,
+            started=now_iso(),
+            duration_s=0.0,
+            error=error,
+            failed_html=None,
+        )
+        progress.done += 1
+        progress.failed += 1
+        progress.event(f"FAILED {pr.run.name}: {error}")
+        return RunResult(pr.run.name, "failed", 0.0, "", error)
+
+
+async def _run_one_unguarded(
+    ctx: BatchContext, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress
+) -> RunResult:
     run = pr.run
     async with sem:
         started_iso = now_iso()

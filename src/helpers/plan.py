@@ -28,7 +28,13 @@ Expander = Callable[[], list[dict[str, Any]]]
 
 
 def _target_claims() -> list[dict[str, Any]]:
-    from helpers.claims import target_claim_ids  # the register module; imported only when a plan needs it
+    try:
+        from helpers.claims import target_claim_ids  # the register module; imported only when needed
+    except ImportError as exc:
+        raise PlanError(
+            f"foreach: target_claims needs helpers.claims.target_claim_ids ({exc}). "
+            "Fix: restore src/helpers/claims.py or drop the foreach run from the plan"
+        ) from None
 
     return [{"claim_id": cid} for cid in target_claim_ids(paths.CLAIMS)]
 
