@@ -52,7 +52,8 @@ from helpers.params import check_parameters
 check_parameters(paths.notebook("10_target_gap"),
                  {"claim_id": claim_id, "base_year": base_year, "target_year": target_year,
                   "scenario_rates": scenario_rates, "baseline_override": baseline_override,
-                  "horizon_years": horizon_years, "claims_path": claims_path, "output_dir": output_dir})
+                  "horizon_years": horizon_years, "claims_path": claims_path, "output_dir": output_dir},
+                 claims_path=claims_path or None)
 claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)
 figures = context.load_context()
 mapping = context.load_claim_series(context=figures)

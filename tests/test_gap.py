@@ -1,0 +1,191 @@
+"""Target-gap analysis: baselines, horizons, required growth, verdicts, bad parameters, and the notebook."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import claims as register
+from helpers import context, gap, outputs, paths
+from helpers.errors import ParameterError
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    figures = context.load_context()
+    return (register.load_claims(), figures, context.load_claim_series(context=figures),
+            context.benchmark_growth(figures))
+
+
+def analyse(inputs, claim_id, **kwargs):
+    claims, figures, mapping, benchmarks = inputs
+    return gap.analyse_target(claims, figures, mapping, benchmarks, claim_id, **kwargs)
+
+
+def test_exports_to_china_needs_about_36_7_percent_a_year(inputs):
+    a = analyse(inputs, "pk-cn-exports-2035-target")
+    assert (a.baseline.source, a.baseline.year, a.target_year, a.years) == ("claim", 2026, 2035, 9)
+    assert a.required.value == pytest.approx((50 / 3) ** (1 / 9) - 1)
+    assert round(a.required.value, 3) == 0.367
+    assert a.required.approximate  # "about $3 billion" carries through
+    assert a.history.key == "pk_cn_exports_sbp_fy"
+    assert a.history.cagr == pytest.approx((2476 / 2025) ** (1 / 2) - 1)
+    text = gap.verdict(a)
+    assert "about 36.7% a year" in text and "for 9 years" in text and "16.7x" in text
+    assert "faster than every benchmark episode" in text and "China 2001-2011, grew 21.7% a year" in text
+
+
+def test_range_target_gives_low_and_high_growth(inputs):
+    a = analyse(inputs, "pk-mineral-exports-target")
+    years = a.target_year - 2026
+    assert a.target_year_source.startswith("an assumption") and years == gap.DEFAULT_HORIZON_YEARS
+    assert a.required.qualifier == "range"
+    assert a.required.low == pytest.approx(3 ** (1 / years) - 1)
+    assert a.required.high == pytest.approx(4 ** (1 / years) - 1)
+    assert "between 11.6% and 14.9% a year" in gap.verdict(a)
+
+
+def test_baseline_from_context_when_the_claim_gives_none(inputs):
+    a = analyse(inputs, "pk-uz-trade-target")
+    assert a.baseline.source == "context" and a.baseline.context == ["F075"]
+    assert (a.baseline.estimate.value, a.baseline.year) == (404e6, 2024)
+    assert a.required.value == pytest.approx((2e9 / 404e6) ** (1 / 10) - 1)
+
+
+def test_assumed_horizon_from_the_mapping_file(inputs):
+    a = analyse(inputs, "pk-ir-trade-target")
+    assert a.target_year == 2029 and "context data" in a.target_year_source
+
+
+def test_lower_bound_target_without_baseline_says_so(inputs):
+    a = analyse(inputs, "pk-mineral-investment-target")
+    assert a.baseline is None and a.required is None
+    assert "No baseline is available" in gap.verdict(a)
+    assert gap.scenario_table(a).empty
+    with_base = analyse(inputs, "pk-mineral-investment-target", baseline_override=2e9, base_year=2026,
+                        target_year=2031)
+    assert with_base.required.qualifier == "lower_bound"
+    assert with_base.required.low == pytest.approx(5 ** (1 / 5) - 1)
+    assert "at least 38.0% a year" in gap.verdict(with_base)
+
+
+def test_parameters_override_baseline_and_years(inputs):
+    a = analyse(inputs, "pk-cn-exports-2035-target", baseline_override=5e9, base_year=2025, target_year=2030)
+    assert a.baseline.source == "parameter" and a.required.value == pytest.approx(10 ** (1 / 5) - 1)
+
+
+def test_scenarios_compound_and_report_the_year_met(inputs):
+    a = analyse(inputs, "pk-cn-exports-2035-target", scenario_rates=[0.1, 0.5])
+    table = gap.scenario_table(a).set_index("rate")
+    assert table.loc[0.1, "value_at_target_year"] == pytest.approx(3e9 * 1.1 ** 9)
+    assert table.loc[0.1, "year_target_met"] == 2026 + math.ceil(math.log(50 / 3) / math.log(1.1))
+    assert table.loc[0.5, "year_target_met"] <= 2035
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"claim_id": "no-such-claim"}, "not in the register"),
+    ({"claim_id": "pk-cn-exports"}, "is a fact claim, not a target"),
+    ({"claim_id": "pk-cn-exports-2035-target", "base_year": 2030, "target_year": 2028}, "not after base_year"),
+    ({"claim_id": "pk-cn-exports-2035-target", "base_year": 2036}, "not before the claim's target year"),
+    ({"claim_id": "pk-cn-exports-2035-target", "baseline_override": 0.0}, "not a positive amount"),
+    ({"claim_id": "pk-cn-exports-2035-target", "baseline_override": -3e9}, "not a positive amount"),
+    ({"claim_id": "pk-cn-exports-2035-target", "scenario_rates": [5.0]}, "out of range"),
+])
+def test_bad_parameters_say_which_value_is_wrong_and_what_is_allowed(inputs, kwargs, words):
+    claim_id = kwargs.pop("claim_id")
+    with pytest.raises(ParameterError) as caught:
+        analyse(inputs, claim_id, **kwargs)
+    assert words in str(caught.value) and "allowed" in str(caught.value)
+
+
+def test_all_problems_reported_together(inputs):
+    claims = inputs[0]
+    with pytest.raises(ParameterError) as caught:
+        gap.check_gap_parameters(claims, "nope", 2030, 2020, -1.0, [9.0])
+    assert len(caught.value.problems) == 4
+
+
+def test_key_figures_carry_claim_and_context_ids(inputs, tmp_path):
+    a = analyse(inputs, "pk-uz-trade-target")
+    report = outputs.Report(str(tmp_path), "10_target_gap")
+    gap.record_key_figures(a, report)
+    figures = {f.name: f for f in report.figures.figures}
+    assert figures["required_cagr_low"].claims == ["pk-uz-trade-target"]
+    assert figures["baseline"].context == ["F075"]
+    assert figures["history_cagr"].value == pytest.approx((404 / 36) ** (1 / 10) - 1)
+
+
+# --- the notebook --------------------------------------------------------------------------------------
+
+def run(tmp_path: Path, env: dict | None = None, **parameters):
+    import papermill
+
+    out = tmp_path / "out"
+    executed = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(str(paths.notebook("10_target_gap")), str(executed), cwd=str(paths.NOTEBOOKS),
+                               parameters={"output_dir": str(out), **parameters}, progress_bar=False,
+                               kernel_name="python3")
+    return executed, out
+
+
+def verdict_of(executed: Path) -> str:
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    texts = [o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
+             if "text/markdown" in o.get("data", {})]
+    return next(t for t in texts if t.startswith("Target:"))
+
+
+@pytest.mark.slow
+def test_notebook_default_run_writes_key_figures_tables_and_chart(tmp_path):
+    executed, out = run(tmp_path)
+    figures = outputs.read_key_figures(out)
+    assert round(figures["required_cagr_low"].value, 4) == 0.367
+    assert {"gap.csv", "scenarios.csv", "growth_comparison.csv", "benchmarks.csv", "history.csv"} <= {
+        p.name for p in out.iterdir()}
+    assert "36.7% a year" in verdict_of(executed)
+
+
+@pytest.mark.slow
+def test_verdict_follows_the_data_when_a_claim_changes(tmp_path, monkeypatch):
+    """Change the $50B target to $60B in a temporary copy of the article and the register: the verdict moves."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(paths.SEEDS, seeds)
+    article = seeds / "004_a7c00857fc1d37e6.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("$50 billion by 2035", "$60 billion by 2035"),
+                       encoding="utf-8")
+    frame = pd.read_csv(paths.CLAIMS, dtype=str, keep_default_na=False)
+    row = frame["id"].eq("pk-cn-exports-2035-target")
+    frame.loc[row, "value"] = "60000000000"
+    frame.loc[row, "quote"] = "to $60 billion by 2035"
+    claims_copy = tmp_path / "claims.csv"
+    frame.to_csv(claims_copy, index=False)
+    monkeypatch.setenv("PAKCLAIMS_SEEDS", str(seeds))
+    executed, out = run(tmp_path, claims_path=str(claims_copy))
+    expected = (60 / 3) ** (1 / 9) - 1
+    assert outputs.read_key_figures(out)["required_cagr_low"].value == pytest.approx(expected)
+    assert f"{expected * 100:.1f}% a year" in verdict_of(executed) and "$60.0 billion" in verdict_of(executed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("parameters", "words"), [
+    ({"claim_id": "pk-cn-exports"}, "not the id of a target claim"),
+    ({"base_year": 2030, "target_year": 2020}, "not after base_year"),
+    ({"baseline_override": -1.0}, "not a positive amount"),
+])
+def test_notebook_stops_at_its_first_cell_on_bad_parameters(tmp_path, parameters, words):
+    import nbformat
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError, match=words):
+        run(tmp_path, **parameters)
+    nb = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    failed = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    injected = next(i for i, c in enumerate(code) if "injected-parameters" in c.metadata.get("tags", []))
+    assert failed == [injected + 1]
