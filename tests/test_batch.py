@@ -487,3 +487,20 @@ def test_interrupt_keeps_previous_reports_and_cleans_staging(project: Project) -
     assert not pid_alive(kernel_pid)
     manifest = project.manifest()
     assert manifest["batch"]["interrupted"] is True and "hangs" not in manifest["runs"]
+
+
+def test_kernel_that_cannot_start_fails_its_run(project: Project) -> None:
+    nb = json.loads(BEHAVE.read_text())
+    nb["metadata"]["kernelspec"]["name"] = "no-such-kernel"
+    broken = project.root / "nokernel.ipynb"
+    broken.write_text(json.dumps(nb))
+    project.write_plan(f"runs:\n  - {{name: nokernel, notebook: {broken}}}\n")
+    previous = project.fake_previous_report("nokernel")
+    summary, _, err = project.run()
+    assert summary.exit_code == 1
+    result = summary.results[0]
+    assert result.status == "failed"
+    assert "KernelStartError" in result.error and "no-such-kernel" in result.error
+    assert "FAILED nokernel" in err
+    assert (project.reports / "runs" / "nokernel" / "report.html").read_bytes() == previous
+    assert (project.reports / "failed" / "nokernel" / "executed.ipynb").is_file()

@@ -346,110 +346,140 @@ def mark_failure(nb: Any, outcome: ExecOutcome) -> None:
     nb.cells.insert(idx, marker)
 
 
+def notebook_kernel_name(notebook_path: Path, override: str | None = None) -> str:
+    """The kernel a notebook asks for (metadata.kernelspec.name), read as plain JSON; default python3."""
+    from helpers.params import load_notebook_json
+
+    if override:
+        return override
+    spec = load_notebook_json(notebook_path).get("metadata", {}).get("kernelspec") or {}
+    return str(spec.get("name") or "python3")
+
+
 async def execute_notebook(
-    nb: Any,
+    notebook_path: Path,
+    parameters: dict[str, Any],
     *,
     cwd: Path,
     kernel_name: str,
     timeout: float | None,
     notebook_timeout: float | None,
     kernel_log: Path | None = None,
+    papermill_meta: dict[str, Any] | None = None,
 ) -> ExecOutcome:
-    """Execute ``nb`` in a new kernel; never raises for notebook errors, timeouts or a dying kernel.
+    """Execute a notebook with ``parameters`` injected in a new kernel; never raises for notebook errors,
+    timeouts, a kernel that dies or cannot start.
 
+    The kernel starts while the notebook is read and parameterized (that import costs seconds).
     ``timeout`` limits each cell (nbclient), ``notebook_timeout`` the whole notebook from kernel ready;
-    after any failure the kernel is shut down (killed if need be). Cancellation propagates. The kernel
+    the kernel is always shut down at the end (killed if need be). Cancellation propagates. The kernel
     process's own output (startup warnings, a crash report) goes to ``kernel_log`` when given.
     """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from jupyter_client.manager import AsyncKernelManager
 
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {"index": None, "timed_out": False, "timer": None, "cell_start": 0.0}
-    task: asyncio.Task[Any] | None = None
-
-    def on_timeout() -> None:
-        state["timed_out"] = True
-        if task is not None:
-            task.cancel()
-
-    def notebook_start(**_: Any) -> None:
-        if notebook_timeout:
-            state["timer"] = loop.call_later(notebook_timeout, on_timeout)
-
-    def cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
-        state["index"] = cell_index
-        state["cell_start"] = time.monotonic()
-        cell.metadata["papermill"] = {"start_time": now_iso(), "status": "running", "exception": False}
-
-    def cell_executed(cell: Any, cell_index: int, **_: Any) -> None:
-        meta = cell.metadata.setdefault("papermill", {})
-        meta.update(
-            {
-                "end_time": now_iso(),
-                "status": "completed",
-                "duration": round(time.monotonic() - state["cell_start"], 3),
-            }
-        )
-
-    client = NotebookClient(
-        nb,
-        timeout=None if not timeout else max(1, math.ceil(timeout)),
-        kernel_name=kernel_name,
-        resources={"metadata": {"path": str(cwd)}},
-        shutdown_kernel="immediate",
-        on_notebook_start=notebook_start,
-        on_cell_execute=cell_execute,
-        on_cell_executed=cell_executed,
-        log=_quiet_log(),
-    )
+    task: asyncio.Future[Any] | None = None
     started = time.monotonic()
-    outcome = ExecOutcome(nb=nb, ok=True)
     log = open(kernel_log, "ab") if kernel_log is not None else None  # noqa: SIM115 - closed below
+    km = AsyncKernelManager(kernel_name=kernel_name)
     launch: dict[str, Any] = {"cwd": str(cwd)}
     if log is not None:
         launch.update(stdout=log, stderr=log)
-    task = asyncio.ensure_future(client.async_execute(**launch))
+    kernel_start = asyncio.ensure_future(km.start_kernel(**launch))
+    client: Any = None
+    nb: Any = None
     try:
-        await task
-    except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - every failure becomes the outcome
-        me = asyncio.current_task()
-        if me is not None and me.cancelling() and not state["timed_out"]:
-            raise asyncio.CancelledError from exc
-        outcome.ok = False
-        outcome.cell_index = state["index"]
-        if state["timed_out"]:
-            outcome.ename = "NotebookTimeout"
-            outcome.evalue = (
-                f"the notebook ran longer than {notebook_timeout:g} s (--notebook-timeout) and was stopped"
+        nb = await asyncio.to_thread(prepare_notebook, notebook_path, parameters, kernel_name)
+        nb.metadata.papermill.update(papermill_meta or {})
+        outcome = ExecOutcome(nb=nb, ok=True)
+
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        def on_timeout() -> None:
+            state["timed_out"] = True
+            if task is not None:
+                task.cancel()
+
+        def notebook_start(**_: Any) -> None:
+            if notebook_timeout:
+                state["timer"] = loop.call_later(notebook_timeout, on_timeout)
+
+        def cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
+            state["index"] = cell_index
+            state["cell_start"] = time.monotonic()
+            cell.metadata["papermill"] = {"start_time": now_iso(), "status": "running", "exception": False}
+
+        def cell_executed(cell: Any, cell_index: int, **_: Any) -> None:
+            meta = cell.metadata.setdefault("papermill", {})
+            meta.update(
+                {
+                    "end_time": now_iso(),
+                    "status": "completed",
+                    "duration": round(time.monotonic() - state["cell_start"], 3),
+                }
             )
-        elif isinstance(exc, CellTimeoutError):
-            outcome.ename = "CellTimeoutError"
-            outcome.evalue = f"a cell ran longer than {timeout:g} s (--timeout) and was stopped"
-        elif isinstance(exc, DeadKernelError):
-            outcome.ename = "DeadKernelError"
-            outcome.evalue = "the kernel died while running this cell (a crash, os._exit or out of memory)"
-        elif isinstance(exc, CellExecutionError):
-            outcome.ename = exc.ename or "CellExecutionError"
-            outcome.evalue = exc.evalue or str(exc)
-        else:
-            outcome.ename = type(exc).__name__
-            outcome.evalue = str(exc)
-            if state["index"] is None:
-                outcome.ename = f"KernelStartError ({type(exc).__name__})"
+
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=None if not timeout else max(1, math.ceil(timeout)),
+            kernel_name=kernel_name,
+            resources={"metadata": {"path": str(cwd)}},
+            on_notebook_start=notebook_start,
+            on_cell_execute=cell_execute,
+            on_cell_executed=cell_executed,
+            log=_quiet_log(),
+        )
+
+        async def run() -> None:
+            await kernel_start
+            await client.async_execute()
+
+        task = asyncio.ensure_future(run())
+        try:
+            await task
+        except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - every failure becomes the outcome
+            me = asyncio.current_task()
+            if me is not None and me.cancelling() and not state["timed_out"]:
+                raise asyncio.CancelledError from exc
+            outcome.ok = False
+            outcome.cell_index = state["index"]
+            if state["timed_out"]:
+                outcome.ename = "NotebookTimeout"
+                outcome.evalue = (
+                    f"the notebook ran longer than {notebook_timeout:g} s (--notebook-timeout) "
+                    "and was stopped"
+                )
+            elif isinstance(exc, CellTimeoutError):
+                outcome.ename = "CellTimeoutError"
+                outcome.evalue = f"a cell ran longer than {timeout:g} s (--timeout) and was stopped"
+            elif isinstance(exc, DeadKernelError):
+                outcome.ename = "DeadKernelError"
+                outcome.evalue = (
+                    "the kernel died while running this cell (a crash, os._exit or out of memory)"
+                )
+            elif isinstance(exc, CellExecutionError):
+                outcome.ename = exc.ename or "CellExecutionError"
+                outcome.evalue = exc.evalue or str(exc)
+            else:
+                outcome.ename = type(exc).__name__
+                outcome.evalue = str(exc)
+                if state["index"] is None:
+                    outcome.ename = f"KernelStartError ({type(exc).__name__})"
     finally:
         if state["timer"] is not None:
             state["timer"].cancel()
-        await _ensure_kernel_gone(client)
+        if not kernel_start.done():
+            kernel_start.cancel()
+        with contextlib.suppress(BaseException):
+            await kernel_start
+        await _ensure_kernel_gone(km, client)
         if log is not None:
             log.close()
     outcome.duration_s = time.monotonic() - started
-    nb.metadata.papermill.update(
-        {
-            "duration": round(outcome.duration_s, 3),
-            "exception": not outcome.ok,
-        }
-    )
+    nb.metadata.papermill.update({"duration": round(outcome.duration_s, 3), "exception": not outcome.ok})
     return outcome
 
 
@@ -464,21 +494,18 @@ def _quiet_log() -> Any:
     return log
 
 
-async def _ensure_kernel_gone(client: Any) -> None:
-    """Kill the client's kernel if it is still alive and free its resources (no-op when already gone)."""
+async def _ensure_kernel_gone(km: Any, client: Any = None) -> None:
+    """Stop the client's channels, kill the kernel if it is still alive and free its resources."""
     from jupyter_core.utils import ensure_async
 
-    km = getattr(client, "km", None)
-    if km is None:
-        return
     with contextlib.suppress(Exception):
-        if await ensure_async(km.is_alive()):
+        if client is not None and getattr(client, "kc", None) is not None:
+            client.kc.stop_channels()
+    with contextlib.suppress(Exception):
+        if km.has_kernel and await ensure_async(km.is_alive()):
             await ensure_async(km.shutdown_kernel(now=True))
     with contextlib.suppress(Exception):
         await ensure_async(km.cleanup_resources())
-    with contextlib.suppress(Exception):
-        if getattr(client, "kc", None) is not None:
-            client.kc.stop_channels()
 
 
 # ---------------------------------------------------------------------------------------------- publishing
@@ -594,22 +621,17 @@ async def _run_one_unguarded(
         progress.running += 1
         progress.event(f"start {run.name}")
         try:
-            nb = prepare_notebook(run.notebook_path, params, ctx.kernel_name)
-            kname, _ = _notebook_kernel(nb, ctx.kernel_name or "python3")
-            nb.metadata.papermill.update(
-                {
-                    "output_path": str(staging / EXECUTED_FILE),
-                    "start_time": started_iso,
-                }
-            )
             outcome = await execute_notebook(
-                nb,
+                run.notebook_path,
+                params,
                 cwd=run.notebooks_dir,
-                kernel_name=ctx.kernel_name or kname,
+                kernel_name=notebook_kernel_name(run.notebook_path, ctx.kernel_name),
                 timeout=ctx.timeout,
                 notebook_timeout=ctx.notebook_timeout,
                 kernel_log=staging / KERNEL_LOG,
+                papermill_meta={"output_path": str(staging / EXECUTED_FILE), "start_time": started_iso},
             )
+            nb = outcome.nb
         except asyncio.CancelledError:
             progress.running -= 1
             raise
