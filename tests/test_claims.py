@@ -172,3 +172,13 @@ def test_readable_table_groups_by_topic_and_shows_qualifiers():
 def test_check_cli_reports_ok(capsys):
     assert claims.main(["check"]) == 0
     assert "0 uncovered" in capsys.readouterr().out
+
+
+def test_mapping_rows_must_name_register_claims(tmp_path: Path):
+    mapping = tmp_path / "claim_series.csv"
+    text = paths.CLAIM_SERIES.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("uz-pharma-imports,", "uz-pharma-import,", 1), encoding="utf-8")
+    with pytest.raises(RegisterError) as caught:
+        claims.check_inputs(mapping_path=mapping)
+    (problem,) = caught.value.problems
+    assert problem.code == "unknown-claim" and problem.value == "uz-pharma-import" and problem.row > 1

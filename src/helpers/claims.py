@@ -355,9 +355,22 @@ def check_coverage(table: pd.DataFrame, exclusions: pd.DataFrame,
         raise CoverageError(problems, f"coverage check failed with {len(problems)} problem(s)")
 
 
+def linked_claim_problems(claim_ids: set[str], mapping_path: Path = paths.CLAIM_SERIES) -> list[Problem]:
+    """Rows of the claim-to-series mapping that name a claim id the register does not have."""
+    if not mapping_path.exists():
+        return []
+    with open(mapping_path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return [Problem(str(mapping_path), reader.line_num, "claim_id", row.get("claim_id"),
+                        "no claim in the register has this id",
+                        f"use an id from {paths.CLAIMS.name}, or delete the row", "unknown-claim")
+                for row in reader if row.get("claim_id") not in claim_ids]
+
+
 def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths.EXCLUSIONS,
-                 seeds_dir: Path = paths.SEEDS, units_path: Path = paths.UNITS) -> pd.DataFrame:
-    """Validate register, exclusions and coverage together; return the coverage table.
+                 seeds_dir: Path = paths.SEEDS, units_path: Path = paths.UNITS,
+                 mapping_path: Path = paths.CLAIM_SERIES) -> pd.DataFrame:
+    """Validate register, exclusions, the claim-to-series links and coverage together; return the coverage table.
 
     Raises RegisterError or CoverageError with every problem; the batch calls this before any notebook runs.
     """
@@ -365,6 +378,7 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
     claims = exclusions = None
     try:
         claims = load_claims(claims_path, seeds_dir, units_path)
+        problems.extend(linked_claim_problems(set(claims["id"]), mapping_path))
     except RegisterError as error:
         problems.extend(error.problems)
     try:
