@@ -194,30 +194,53 @@ def _share_label(share: float) -> str:
     return f"{percent:.{digits}f}%"
 
 
+def _plain_dollars(text: str) -> str:
+    """Text with its dollar signs escaped, so matplotlib draws "$6 to $8" literally instead of as mathtext."""
+    return str(text).replace(r"\$", "$").replace("$", r"\$")
+
+
+def _linear_money_axis(ax: Axes, axis: str = "y", currency: str = "USD") -> None:
+    """Format a linear money axis from zero: round steps, each tick in words with the digits it needs."""
+    def label(value: float, _: object) -> str:
+        if value <= 0:
+            return "0"
+        scale = next((s for s in (1e12, 1e9, 1e6, 1e3) if value >= s), 1.0)
+        digits = 0 if math.isclose(value / scale, round(value / scale), abs_tol=1e-9) else 1
+        return _plain_dollars(fmt.amount(value, currency, digits=digits))
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    target.set_major_formatter(mticker.FuncFormatter(label))
+
+
 def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: float, title: str,
                            subtitle: str, claims: pd.DataFrame, whole_label: str = "the claimed reserves",
                            currency: str = "USD") -> Figure:
     """Cumulative amounts of several paths (columns of ``totals``, indexed by year), with a right axis in % of
     ``whole``; each line ends with its total and share. ``claims`` are the register rows used (Source line)."""
-    fig, ax = new_chart(title, subtitle, size=(9.5, 5.4))
+    fig, ax = new_chart(_plain_dollars(_wrap(title, 95)), _plain_dollars(_wrap(subtitle, 125)), size=(10.0, 5.6))
     colours = [PALETTE["claim"], PALETTE["scenario"], PALETTE["target"], PALETTE["official"], PALETTE["history"]]
     styles = ["-", "--", "-", "-.", ":"]
     years = [int(y) for y in totals.index]
     for number, key in enumerate(totals.columns):
         values = totals[key].to_numpy(dtype=float)
-        ax.plot(years, values, color=colours[number % len(colours)], linestyle=styles[number % len(styles)],
-                linewidth=2, marker="o", markersize=3, label=labels.get(key, key))
-        ax.annotate(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}",
+        colour = colours[number % len(colours)]
+        ax.plot(years, values, color=colour, linestyle=styles[number % len(styles)], linewidth=2, marker="o",
+                markersize=3, label=_plain_dollars(labels.get(key, key)))
+        ax.annotate(_plain_dollars(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}"),
                     xy=(years[-1], values[-1]), xytext=(6, 0), textcoords="offset points", va="center",
-                    fontsize=8.5, color=colours[number % len(colours)])
-    ax.set_xlim(years[0] - 0.5, years[-1] + max(2.5, 0.3 * (years[-1] - years[0] + 1)))
+                    fontsize=8.5, color=colour)
+    span = years[-1] - years[0]
+    ax.set_xlim(years[0] - 0.5, years[-1] + max(2.8, 0.28 * (span + 1)))
+    step = max(1, math.ceil((span + 1) / 10))
+    ax.set_xticks(list(range(years[0], years[-1] + 1, step)))
     ax.set_ylim(0, float(totals.to_numpy().max()) * 1.1)
-    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     ax.set_xlabel("Year (exports of every year up to and including it)")
-    ax.set_ylabel(f"Cumulative exports, {'US$' if currency == 'USD' else currency}")
-    money_axis(ax, "y", currency)
+    ax.set_ylabel(f"Cumulative exports, {_plain_dollars('US$') if currency == 'USD' else currency}")
+    _linear_money_axis(ax, "y", currency)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / whole * 100.0, lambda p: p * whole / 100.0))
     right.set_ylabel(f"Share of {whole_label}, %")
+    right.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}%"))
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     ax.grid(axis="y", color="#e5e5e5")
     return finish(fig, source_line(claims=claims))
@@ -227,21 +250,32 @@ def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.Da
                     context: pd.DataFrame | None, currency: str = "USD") -> Figure:
     """Horizontal bars of yearly amounts: ``bars`` has label, low, high, kind (claim/target/reported) and
     confidence; ranges are drawn as a solid part to ``low`` and a light span to ``high``; figures of low
-    confidence are hatched. The Source line names the claims and the context rows (``context``) used."""
+    confidence are hatched; a legend names the kinds shown. The Source line names the claims and the context
+    rows (``context``) used."""
+    from matplotlib.patches import Patch
+
     colours = {"claim": PALETTE["claim"], "target": PALETTE["target"], "reported": PALETTE["official"]}
-    fig, ax = new_chart(title, subtitle, size=(9.5, 0.6 * len(bars) + 2.4))
+    names = {"claim": "claim", "target": "target (light: rest of the range)", "reported": "reported figure"}
+    fig, ax = new_chart(_plain_dollars(_wrap(title, 95)), _plain_dollars(_wrap(subtitle, 100)),
+                        size=(10.0, 0.6 * len(bars) + 2.6))
+    top = float(bars["high"].max())
     for y, row in enumerate(bars.itertuples()):
         colour = colours.get(row.kind, PALETTE["benchmark"])
         hatch = "//" if row.confidence == "low" else None
         ax.barh(y, row.low, color=colour, height=0.6, hatch=hatch, edgecolor="white" if hatch else None)
         if row.high > row.low:
             ax.barh(y, row.high - row.low, left=row.low, color=colour, alpha=0.35, height=0.6)
-        ax.text(row.high + float(bars["high"].max()) * 0.01, y, fmt.bounds(row.low, row.high, unit=currency),
+        ax.text(row.high + top * 0.01, y, _plain_dollars(fmt.bounds(row.low, row.high, unit=currency)),
                 va="center", fontsize=8.5)
-    ax.set_yticks(range(len(bars)), [_wrap(str(label), 48) for label in bars["label"]], fontsize=8.5)
-    ax.set_xlim(0, float(bars["high"].max()) * 1.3)
-    ax.set_xlabel(f"{'US$' if currency == 'USD' else currency} a year")
-    money_axis(ax, "x", currency)
+    ax.set_yticks(range(len(bars)), [_plain_dollars(_wrap(str(label), 48)) for label in bars["label"]],
+                  fontsize=8.5)
+    ax.set_xlim(0, top * 1.3)
+    ax.set_xlabel(f"{_plain_dollars('US$') if currency == 'USD' else currency} a year")
+    _linear_money_axis(ax, "x", currency)
+    handles = [Patch(color=colours[kind], label=names[kind]) for kind in colours if kind in set(bars["kind"])]
+    if bars["confidence"].eq("low").any():
+        handles.append(Patch(facecolor=PALETTE["benchmark"], hatch="//", edgecolor="white", label="low confidence"))
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8.5)
     ax.grid(axis="x", color="#e5e5e5")
     ax.set_axisbelow(True)
     return finish(fig, source_line(claims=claims, context=context))
