@@ -504,3 +504,12 @@ def test_kernel_that_cannot_start_fails_its_run(project: Project) -> None:
     assert "FAILED nokernel" in err
     assert (project.reports / "runs" / "nokernel" / "report.html").read_bytes() == previous
     assert (project.reports / "failed" / "nokernel" / "executed.ipynb").is_file()
+
+
+def test_runs_that_left_the_plan_leave_the_reports(project: Project) -> None:
+    project.write_plan("runs: []\n")
+    project.fake_previous_report("old")
+    mf.save_manifest(project.reports / "manifest.json", {"runs": {"old": {"name": "old", "status": "ok"}}})
+    code, out, err = cli("--plan", str(project.plan), "--reports", str(project.reports))
+    assert code == 0 and "removed 1 run(s) no longer in the plan: old" in err
+    assert project.manifest()["runs"] == {} and not (project.reports / "runs" / "old").exists()

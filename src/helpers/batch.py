@@ -853,7 +853,8 @@ def run_batch(
     src = sources or mf.Sources()
     claims = Path(claims_path) if claims_path is not None else None
 
-    runs = select_runs(load_plan(plan, notebooks_dir=nb_dir, expanders=expanders), list(patterns))
+    all_runs = load_plan(plan, notebooks_dir=nb_dir, expanders=expanders)
+    runs = select_runs(all_runs, list(patterns))
     planned = plan_parameters(runs, overrides or {}, claims, plan.name)
     ctx = BatchContext(
         plan_path=plan,
@@ -879,7 +880,9 @@ def run_batch(
     lock = BatchLock(ctx.reports_dir, wait=wait, err=err)
     lock.acquire()
     try:
-        return _locked_batch(ctx, planned, force, t0)
+        # with the whole plan selected, runs that left the plan leave the reports too
+        retire = None if patterns else {r.name for r in all_runs}
+        return _locked_batch(ctx, planned, force, t0, retire_except=retire)
     finally:
         lock.release()
 
@@ -913,10 +916,31 @@ def _dry_run(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0: floa
     return summary
 
 
-def _locked_batch(ctx: BatchContext, planned: list[PlannedRun], force: bool, t0: float) -> BatchSummary:
+def _retire(ctx: BatchContext, keep: set[str]) -> list[str]:
+    """Drop runs that are no longer in the plan from the manifest and delete their report folders."""
+    gone = sorted(name for name in ctx.manifest["runs"] if name not in keep)
+    for name in gone:
+        del ctx.manifest["runs"][name]
+        for sub in (RUNS_DIR, FAILED_DIR):
+            shutil.rmtree(ctx.reports_dir / sub / name, ignore_errors=True)
+    return gone
+
+
+def _locked_batch(
+    ctx: BatchContext,
+    planned: list[PlannedRun],
+    force: bool,
+    t0: float,
+    retire_except: set[str] | None = None,
+) -> BatchSummary:
     ctx.staging = _prepare_staging(ctx.reports_dir)
     ctx.manifest = mf.load_manifest(ctx.reports_dir / mf.MANIFEST_FILE)
     ctx.manifest.setdefault("runs", {})
+    retired = _retire(ctx, retire_except) if retire_except is not None else []
+    if retired:
+        print(
+            f"[batch] removed {len(retired)} run(s) no longer in the plan: {', '.join(retired)}", file=ctx.err
+        )
     started = now_iso()
     _decide(ctx, planned, force)
     assert ctx.snapshot is not None
