@@ -33,7 +33,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, paths
+from helpers import charts, fx, paths
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -62,14 +62,14 @@ report.table(claims.drop(columns=["per_year", "base_unit"]), "claims", show=regi
 # ## How large are the claimed amounts?
 
 # %%
-money = claims.loc[claims["base_unit"].eq("USD")]
-other_currency = claims.loc[register.is_money(claims) & ~claims["base_unit"].eq("USD")]
+usd_claims, conversions = fx.claims_in_usd(claims, fx.load_rates())
+money = usd_claims.loc[register.is_money(claims)]
 if money.empty:
-    report.say("No US-dollar claims for this selection, so there is no magnitude chart.")
+    report.say("No money claims for this selection, so there is no magnitude chart.")
 else:
     report.chart(charts.magnitude_chart(money))
-if not other_currency.empty:
-    report.say(f"Not charted (other currencies, see the register): {', '.join(other_currency['id'])}.")
+report.say(register.conversion_sentence(conversions))
+report.table(conversions, "currency_conversions")
 
 # %% [markdown]
 # ## Coverage: every number in every article is a claim or an explained exclusion

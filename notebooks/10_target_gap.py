@@ -16,7 +16,7 @@
 #     parameter_rules:
 #       base_year:
 #         max: 2100
-#         min: 1990
+#         min: 0
 #       claim_id:
 #         claim: target
 #       horizon_years:
@@ -24,7 +24,7 @@
 #         min: 1
 #       target_year:
 #         max: 2100
-#         min: 1990
+#         min: 0
 #   title: Target gap
 # ---
 
@@ -33,10 +33,10 @@
 
 # %% tags=["parameters"]
 claim_id: str = "pk-cn-exports-2035-target"  # id of a target claim in the register
-base_year: int | None = None  # year the analysis starts (None: the year of the baseline figure)
-target_year: int | None = None  # year the target is to be met (None: the article's year, else the data's)
+base_year: int = 0  # year the analysis starts (0: the year of the baseline figure)
+target_year: int = 0  # year the target is to be met (0: the article's year, else the data's, else assumed)
 scenario_rates: list[float] = [0.05, 0.1, 0.2]  # growth scenarios, fractions a year (0.1 is 10% a year)
-baseline_override: float | None = None  # baseline in the claim's unit (None: from the claims or context data)
+baseline_override: float = 0.0  # baseline in the claim's unit, in US$ (0: from the claims or context data)
 horizon_years: int = 10  # years to the target when neither the article nor the data give a year
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/10_target_gap)
@@ -44,7 +44,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, gap, paths
+from helpers import charts, context, fx, gap, paths
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -54,11 +54,13 @@ check_parameters(paths.notebook("10_target_gap"),
                   "scenario_rates": scenario_rates, "baseline_override": baseline_override,
                   "horizon_years": horizon_years, "claims_path": claims_path, "output_dir": output_dir},
                  claims_path=claims_path or None)
-claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)
+claims, conversions = fx.claims_in_usd(register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS),
+                                       fx.load_rates())
 figures = context.load_context()
 mapping = context.load_claim_series(context=figures)
 analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth(figures), claim_id,
-                              base_year=base_year, target_year=target_year, baseline_override=baseline_override,
+                              base_year=base_year or None, target_year=target_year or None,
+                              baseline_override=baseline_override or None,
                               scenario_rates=scenario_rates, horizon_years=horizon_years)
 report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
@@ -67,6 +69,10 @@ report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
 # %%
 report.say(gap.verdict(analysis))
+used_conversions = conversions.loc[conversions["claim"].isin(analysis.claim_ids)]
+if not used_conversions.empty:
+    report.say(register.conversion_sentence(used_conversions))
+    report.table(used_conversions, "currency_conversions")
 report.table(register.readable_table(claims.loc[claims["id"].isin(analysis.claim_ids)]).reset_index(), "claims_used")
 
 # %% [markdown]

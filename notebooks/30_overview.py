@@ -2,9 +2,12 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: pakclaims,title
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (pakclaims)
 #     language: python
@@ -12,14 +15,14 @@
 #   pakclaims:
 #     parameter_rules:
 #       base_year:
-#         min: 1990
 #         max: 2100
-#       horizon_years:
-#         min: 1
-#         max: 50
-#       tolerance:
 #         min: 0
+#       horizon_years:
+#         max: 50
+#         min: 1
+#       tolerance:
 #         max: 1
+#         min: 0
 #   title: Overview of all targets
 # ---
 
@@ -27,7 +30,7 @@
 # # Overview: every target side by side, and the claims against the record
 
 # %% tags=["parameters"]
-base_year: int | None = None  # year each analysis starts (None: the year of each baseline figure)
+base_year: int = 0  # year each analysis starts (0: the year of each baseline figure)
 horizon_years: int = 10  # years to a target when neither the article nor the data give a year
 tolerance: float = 0.1  # how far an "about" claim may stray and still agree, as a fraction (0.1 is 10%)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
@@ -36,7 +39,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, overview, paths
+from helpers import charts, context, fx, overview, paths
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -44,13 +47,15 @@ from helpers.params import check_parameters
 check_parameters(paths.notebook("30_overview"),
                  {"base_year": base_year, "horizon_years": horizon_years, "tolerance": tolerance,
                   "claims_path": claims_path, "output_dir": output_dir})
-claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)
+claims, conversions = fx.claims_in_usd(register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS),
+                                       fx.load_rates())
 figures = context.load_context()
 mapping = context.load_claim_series(context=figures)
 benchmarks = context.benchmark_growth(figures)
-analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=base_year,
+analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=base_year or None,
                                 horizon_years=horizon_years)
 report = Report(output_dir, "30_overview")
+report.say(register.conversion_sentence(conversions))
 
 # %% [markdown]
 # ## How fast each target needs to grow, against its own record and the fastest export booms

@@ -131,3 +131,32 @@ def test_chosen_rate_is_the_latest_on_or_before_the_date(when, amount) -> None:
     assert chosen <= when
     assert not ((pkr["date"].dt.date > chosen) & (pkr["date"].dt.date <= when)).any()
     assert usd * float(row["per_usd"]) == pytest.approx(amount)
+
+
+def test_claims_in_usd_converts_with_the_rate_shown():
+    claims = pd.DataFrame([
+        {"id": "pk-budget", "unit": "PKR/yr", "as_of": "2025-06-30", "value": 1.2e12, "value_low": 1.2e12,
+         "value_high": 1.2e12},
+        {"id": "cn-x", "unit": "USD", "as_of": "2025", "value": 3e9, "value_low": 3e9, "value_high": 3e9},
+        {"id": "acres", "unit": "acres", "as_of": "2025", "value": 6000.0, "value_low": 6000.0,
+         "value_high": 6000.0},
+    ])
+    rates = fx.load_rates()
+    usd, conversions = fx.claims_in_usd(claims, rates)
+    rate = conversions.iloc[0]["per_usd"]
+    assert conversions["claim"].tolist() == ["pk-budget"]
+    assert usd.loc[0, "value"] == pytest.approx(1.2e12 / rate) and usd.loc[0, "unit"] == "USD/yr"
+    assert usd.loc[1, "value"] == 3e9 and usd.loc[2, "unit"] == "acres"
+    table = rates.loc[rates["currency"].eq("PKR") & rates["date"].le("2025-06-30")].sort_values("date")
+    assert rate == table.iloc[-1]["per_usd"]
+    assert conversions.iloc[0]["rate_date"] == table.iloc[-1]["date"].date().isoformat()
+
+
+def test_claims_in_usd_names_every_claim_it_cannot_convert():
+    claims = pd.DataFrame([
+        {"id": "eu-fund", "unit": "EUR", "as_of": "2025", "value": 1e9, "value_low": 1e9, "value_high": 1e9},
+        {"id": "old-pk", "unit": "PKR", "as_of": "2001", "value": 1e9, "value_low": 1e9, "value_high": 1e9},
+    ])
+    with pytest.raises(ConversionError) as caught:
+        fx.claims_in_usd(claims, fx.load_rates())
+    assert "claim eu-fund" in str(caught.value) and "claim old-pk" in str(caught.value)

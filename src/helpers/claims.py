@@ -369,10 +369,11 @@ def linked_claim_problems(claim_ids: set[str], mapping_path: Path = paths.CLAIM_
 
 def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths.EXCLUSIONS,
                  seeds_dir: Path = paths.SEEDS, units_path: Path = paths.UNITS,
-                 mapping_path: Path = paths.CLAIM_SERIES) -> pd.DataFrame:
-    """Validate register, exclusions, the claim-to-series links and coverage together; return the coverage table.
+                 mapping_path: Path = paths.CLAIM_SERIES, rates_path: Path = paths.RATES) -> pd.DataFrame:
+    """Validate register, exclusions, the claim-to-series links, coverage and currency rates; return coverage.
 
-    Raises RegisterError or CoverageError with every problem; the batch calls this before any notebook runs.
+    Raises RegisterError, CoverageError or ConversionError with every problem; the batch calls this before
+    any notebook runs.
     """
     problems: list[Problem] = []
     claims = exclusions = None
@@ -389,6 +390,9 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
         raise RegisterError(problems, f"the register inputs have {len(problems)} problem(s)")
     table = coverage(claims, exclusions, seeds_dir)
     check_coverage(table, exclusions, exclusions_path)
+    from helpers import fx
+
+    fx.claims_in_usd(claims, fx.load_rates(rates_path))  # every amount must be convertible, with a known rate
     return table
 
 
@@ -470,3 +474,12 @@ def coverage_summary(table: pd.DataFrame) -> pd.DataFrame:
               .reindex(columns=["claim", "excluded", "uncovered"], fill_value=0))
     counts.loc["all seeds"] = counts.sum()
     return counts.reset_index().rename_axis(columns=None)
+
+
+def conversion_sentence(conversions: pd.DataFrame) -> str:
+    """What was converted to US dollars and at which rates (so no conversion is silent)."""
+    if conversions.empty:
+        return "All money amounts are stated in US dollars; nothing was converted."
+    rates = "; ".join(f"{r.claim}: {r.unit.removesuffix(PER_YEAR)} {r.per_usd:,.2f} per US$ on {r.rate_date} "
+                      f"({r.rate_source})" for r in conversions.itertuples())
+    return f"{len(conversions)} amount(s) converted to US dollars at these rates: {rates}."

@@ -174,3 +174,47 @@ def to_usd(amount: float, unit: str, on_date: object, rates: pd.DataFrame, claim
                               "date": chosen["date"].date().isoformat(), "source": chosen["source"],
                               "source_url": chosen["source_url"], "note": chosen["note"], "age_days": age}
     return value / float(chosen["per_usd"]), row
+
+
+CONVERSION_COLUMNS: list[str] = ["claim", "amount", "unit", "as_of", "per_usd", "rate_date", "rate_source",
+                                 "amount_usd"]
+
+
+def claims_in_usd(claims: pd.DataFrame, rates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The register with every money amount in US dollars, and the table of conversions made.
+
+    Non-money claims and USD claims are unchanged. Each converted claim keeps its original amount in the
+    conversions table (rate, its date and source), so a report can show the rate used: nothing converts
+    silently. Raises ConversionError naming every claim whose currency or date has no rate.
+    """
+    frame = claims.copy()
+    records, errors = [], []
+    for index, row in claims.iterrows():
+        code = currency_of(row["unit"])
+        if code is None or code == "USD":
+            continue
+        converted = {}
+        try:
+            for column in ("value", "value_low", "value_high"):
+                amount = row[column]
+                if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+                    converted[column] = amount
+                    continue
+                converted[column], rate = to_usd(amount, row["unit"], row["as_of"], rates, claim_id=row["id"])
+        except ConversionError as error:
+            errors.append(str(error))
+            continue
+        for column, usd in converted.items():
+            frame.at[index, column] = usd
+        unit = "USD/yr" if str(row["unit"]).endswith("/yr") else "USD"
+        frame.at[index, "unit"] = unit
+        if "base_unit" in frame.columns:
+            frame.at[index, "base_unit"] = "USD"
+        records.append({"claim": row["id"], "amount": row["value_low"] if pd.isna(row["value"]) else row["value"],
+                        "unit": row["unit"], "as_of": row["as_of"], "per_usd": rate["per_usd"],
+                        "rate_date": rate["date"], "rate_source": rate["source"],
+                        "amount_usd": converted["value_low"] if pd.isna(row["value"]) else converted["value"]})
+    if errors:
+        raise ConversionError(f"{len(errors)} claim(s) cannot be converted to USD:\n" +
+                              "\n".join(f"  - {e}" for e in errors))
+    return frame, pd.DataFrame(records, columns=CONVERSION_COLUMNS)
