@@ -23,11 +23,19 @@ import pytest
 
 from helpers import batch
 from helpers import manifest as mf
+from helpers.errors import ProjectError
 
 FIXTURES = (Path(__file__).parent / "fixtures" / "notebooks").resolve()
 BEHAVE = FIXTURES / "behave.ipynb"
 FIGURES = FIXTURES / "figures.ipynb"
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_register_check(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """These projects have fake data, not a claims register: skip the register check (tested on its own)."""
+    if "real_inputs" not in request.keywords:
+        monkeypatch.setattr(batch, "_check_inputs", lambda ctx: None)
 
 
 @pytest.fixture(autouse=True)
@@ -417,6 +425,7 @@ def run_batch(*args, **kwargs):
     kwargs["sources"] = sources  # the CLI with this project's fake data and helpers folders
     return real_run_batch(*args, **kwargs)
 batch.run_batch = run_batch
+batch._check_inputs = lambda ctx: None  # fake data, not a claims register
 sys.exit(batch.main(sys.argv[4:]))
 """
 
@@ -513,3 +522,31 @@ def test_runs_that_left_the_plan_leave_the_reports(project: Project) -> None:
     code, out, err = cli("--plan", str(project.plan), "--reports", str(project.reports))
     assert code == 0 and "removed 1 run(s) no longer in the plan: old" in err
     assert project.manifest()["runs"] == {} and not (project.reports / "runs" / "old").exists()
+
+
+@pytest.mark.real_inputs
+@pytest.mark.slow
+def test_broken_register_stops_the_batch_before_any_kernel_and_keeps_reports(tmp_path: Path, monkeypatch):
+    """The real register check: a typo in a copy of the register; nothing runs, last good report stays."""
+    import shutil
+
+    from helpers import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    claims = (data / "claims.csv").read_text(encoding="utf-8")
+    (data / "claims.csv").write_text(claims.replace(",6000000000000,", ",600000000000,"), encoding="utf-8")
+    reports = tmp_path / "reports"
+    good = reports / "runs" / "01_claims_register" / "report.html"
+    good.parent.mkdir(parents=True)
+    good.write_text("<html>last good</html>")
+    plan = tmp_path / "runs.yaml"
+    plan.write_text("runs:\n  - name: 01_claims_register\n    notebook: 01_claims_register.ipynb\n")
+    sources = mf.Sources(root=tmp_path, data_dirs=(data,), source_dirs=(paths.SRC,))
+    with pytest.raises(ProjectError) as caught:
+        batch.run_batch(plan, reports, sources=sources, claims_path=data / "claims.csv", out=io.StringIO(),
+                        err=io.StringIO())
+    message = str(caught.value)
+    assert "claims.csv" in message and "600000000000" in message and "value-mismatch" in message
+    assert good.read_text() == "<html>last good</html>"
+    assert not (reports / "failed").exists() and not list(reports.glob(".staging*/*"))

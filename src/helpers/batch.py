@@ -926,6 +926,17 @@ def _retire(ctx: BatchContext, keep: set[str]) -> list[str]:
     return gone
 
 
+def _check_inputs(ctx: BatchContext) -> None:
+    """Validate the register, exclusions, coverage and rates (every problem listed); skipped when all runs are
+    up to date, since their inputs passed this check when they last succeeded."""
+    from helpers.claims import check_inputs
+
+    if ctx.claims_path is not None:
+        check_inputs(claims_path=ctx.claims_path)
+    else:
+        check_inputs()
+
+
 def _locked_batch(
     ctx: BatchContext,
     planned: list[PlannedRun],
@@ -933,18 +944,20 @@ def _locked_batch(
     t0: float,
     retire_except: set[str] | None = None,
 ) -> BatchSummary:
-    ctx.staging = _prepare_staging(ctx.reports_dir)
     ctx.manifest = mf.load_manifest(ctx.reports_dir / mf.MANIFEST_FILE)
     ctx.manifest.setdefault("runs", {})
+    started = now_iso()
+    _decide(ctx, planned, force)
+    assert ctx.snapshot is not None
+    todo = [pr for pr in planned if not pr.skip]
+    if todo:
+        _check_inputs(ctx)  # a broken register stops the batch before any kernel starts; nothing is touched
+    ctx.staging = _prepare_staging(ctx.reports_dir)
     retired = _retire(ctx, retire_except) if retire_except is not None else []
     if retired:
         print(
             f"[batch] removed {len(retired)} run(s) no longer in the plan: {', '.join(retired)}", file=ctx.err
         )
-    started = now_iso()
-    _decide(ctx, planned, force)
-    assert ctx.snapshot is not None
-    todo = [pr for pr in planned if not pr.skip]
     summary = BatchSummary()
     results: dict[str, RunResult] = {}
     for pr in planned:
