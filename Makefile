@@ -27,7 +27,7 @@ test: $(STAMP)  ## run the whole test suite
 	$(PY) -m pytest $(ARGS)
 
 lint: $(STAMP)  ## ruff over the code and tests
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench notebooks
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks with the project kernel
 	$(VENV)/bin/jupyter lab notebooks

@@ -305,8 +305,8 @@ def coverage(claims: pd.DataFrame, exclusions: pd.DataFrame, seeds_dir: Path = p
     """Every quantity the parser finds in the seeds, with the claim or exclusion that accounts for it.
 
     A quantity is covered by a claim when it lies inside the claim's quote and states the claim's value
-    (or a range bound) or its horizon year, and by an exclusion at the same seed, offset and text. ``status`` is ``claim``,
-    ``excluded`` or ``uncovered``.
+    (or a range bound) or its horizon year, and by an exclusion at the same seed, offset and text.
+    ``status`` is ``claim``, ``excluded`` or ``uncovered``.
     """
     from helpers.quantities import find_quantities
 
