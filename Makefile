@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest bench clean
+.PHONY: help venv reports test lint lab suggest append check bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,13 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks with the project kernel
 suggest: $(STAMP)  ## candidate claims from an article: make suggest SEED=seeds/<file>.txt
 	@test -n "$(SEED)" || { echo "usage: make suggest SEED=seeds/<file>.txt" >&2; exit 2; }
 	$(PY) -m helpers.claims suggest $(SEED)
+
+append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...]
+	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>]" >&2; exit 2; }
+	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS))
+
+check: $(STAMP)  ## validate the register, exclusions, coverage and rates
+	$(PY) -m helpers.claims check
 
 bench: $(STAMP)  ## batch benchmark (minutes; run by hand)
 	$(PY) bench/bench_batch.py

@@ -182,3 +182,57 @@ def test_mapping_rows_must_name_register_claims(tmp_path: Path):
         claims.check_inputs(mapping_path=mapping)
     (problem,) = caught.value.problems
     assert problem.code == "unknown-claim" and problem.value == "uz-pharma-import" and problem.row > 1
+
+
+ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "new_article.txt"
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """Copies of data/ and seeds/ with the test article added as a new seed."""
+    data, seeds = tmp_path / "data", tmp_path / "seeds"
+    shutil.copytree(paths.DATA, data)
+    shutil.copytree(paths.SEEDS, seeds)
+    shutil.copy(ARTICLE, seeds / "005_new.txt")
+    return data, seeds
+
+
+def test_append_reviewed_rows_then_everything_checks(project_copy, tmp_path):
+    from helpers.suggest import write_suggestions
+
+    data, seeds = project_copy
+    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
+    before = len(pd.read_csv(data / "claims.csv"))
+    added, n_excl = claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
+    assert len(pd.read_csv(data / "claims.csv")) == before + len(added) and n_excl > 0
+    assert "uz-pk-trade-2030-target" in added
+    claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds)
+
+
+def test_append_refuses_bad_rows_naming_the_candidates_file_and_writes_nothing(project_copy, tmp_path):
+    from helpers.suggest import write_suggestions
+
+    data, seeds = project_copy
+    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
+    frame = pd.read_csv(cand, dtype=str, keep_default_na=False)
+    frame.loc[1, "subject"] = ""
+    frame.loc[2, "id"] = "pk-cn-exports"  # already in the register
+    frame.to_csv(cand, index=False)
+    original = (data / "claims.csv").read_bytes()
+    with pytest.raises(RegisterError) as caught:
+        claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
+    found = {(p.row, p.field, p.code) for p in caught.value.problems}
+    assert {(3, "subject", "empty"), (4, "id", "duplicate-id")} <= found
+    assert "nothing was appended" in str(caught.value) and cand.name in str(caught.value)
+    assert (data / "claims.csv").read_bytes() == original
+
+
+def test_append_without_exclusions_fails_coverage_and_writes_nothing(project_copy, tmp_path):
+    from helpers.suggest import write_suggestions
+
+    data, seeds = project_copy
+    cand, _ = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
+    original = (data / "claims.csv").read_bytes()
+    with pytest.raises(CoverageError, match="March 8, 2026"):
+        claims.append_reviewed(cand, None, data / "claims.csv", data / "exclusions.csv", seeds)
+    assert (data / "claims.csv").read_bytes() == original

@@ -281,7 +281,7 @@ def test_cumulative_paths_chart_has_finding_units_share_axis_and_source(claims):
                                         minerals.paths_finding(summary), "subtitle with $6 and $8", used)
     title = fig._suptitle
     assert title.get_text() == minerals.paths_finding(summary)
-    assert fig.axes[0].get_ylabel() == r"Cumulative exports, US\$"
+    assert fig.axes[0].get_ylabel() == "Cumulative exports, US$"
     assert [a.get_ylabel() for a in fig.axes[0].child_axes] == ["Share of the claimed reserves, %"]
     subtitle = fig.axes[0]._left_title
     assert subtitle._preprocess_math(subtitle.get_text()) == ("subtitle with $6 and $8", False)  # not mathtext

@@ -14,6 +14,9 @@ from matplotlib.figure import Figure
 
 from helpers import fmt
 
+# Chart text is prose with dollar amounts ("$6 to $8 billion"), never TeX: draw "$" literally.
+plt.rcParams["text.parse_math"] = False
+
 PALETTE = {"claim": "#1f5a91", "target": "#d1495b", "history": "#2e2e2e", "official": "#00798c",
            "scenario": "#edae49", "benchmark": "#8c8c8c", "range": "#9bbbd8"}
 
@@ -194,11 +197,6 @@ def _share_label(share: float) -> str:
     return f"{percent:.{digits}f}%"
 
 
-def _plain_dollars(text: str) -> str:
-    """Text with its dollar signs escaped, so matplotlib draws "$6 to $8" literally instead of as mathtext."""
-    return str(text).replace(r"\$", "$").replace("$", r"\$")
-
-
 def _linear_money_axis(ax: Axes, axis: str = "y", currency: str = "USD") -> None:
     """Format a linear money axis from zero: round steps, each tick in words with the digits it needs."""
     def label(value: float, _: object) -> str:
@@ -206,7 +204,7 @@ def _linear_money_axis(ax: Axes, axis: str = "y", currency: str = "USD") -> None
             return "0"
         scale = next((s for s in (1e12, 1e9, 1e6, 1e3) if value >= s), 1.0)
         digits = 0 if math.isclose(value / scale, round(value / scale), abs_tol=1e-9) else 1
-        return _plain_dollars(fmt.amount(value, currency, digits=digits))
+        return str(fmt.amount(value, currency, digits=digits))
 
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(mticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
@@ -218,7 +216,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
                            currency: str = "USD") -> Figure:
     """Cumulative amounts of several paths (columns of ``totals``, indexed by year), with a right axis in % of
     ``whole``; each line ends with its total and share. ``claims`` are the register rows used (Source line)."""
-    fig, ax = new_chart(_plain_dollars(_wrap(title, 95)), _plain_dollars(_wrap(subtitle, 125)), size=(10.0, 5.6))
+    fig, ax = new_chart(str(_wrap(title, 95)), str(_wrap(subtitle, 125)), size=(10.0, 5.6))
     colours = [PALETTE["claim"], PALETTE["scenario"], PALETTE["target"], PALETTE["official"], PALETTE["history"]]
     styles = ["-", "--", "-", "-.", ":"]
     years = [int(y) for y in totals.index]
@@ -226,8 +224,8 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
         values = totals[key].to_numpy(dtype=float)
         colour = colours[number % len(colours)]
         ax.plot(years, values, color=colour, linestyle=styles[number % len(styles)], linewidth=2, marker="o",
-                markersize=3, label=_plain_dollars(labels.get(key, key)))
-        ax.annotate(_plain_dollars(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}"),
+                markersize=3, label=str(labels.get(key, key)))
+        ax.annotate(str(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}"),
                     xy=(years[-1], values[-1]), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=8.5, color=colour)
     span = years[-1] - years[0]
@@ -236,7 +234,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
     ax.set_xticks(list(range(years[0], years[-1] + 1, step)))
     ax.set_ylim(0, float(totals.to_numpy().max()) * 1.1)
     ax.set_xlabel("Year (exports of every year up to and including it)")
-    ax.set_ylabel(f"Cumulative exports, {_plain_dollars('US$') if currency == 'USD' else currency}")
+    ax.set_ylabel(f"Cumulative exports, {str('US$') if currency == 'USD' else currency}")
     _linear_money_axis(ax, "y", currency)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / whole * 100.0, lambda p: p * whole / 100.0))
     right.set_ylabel(f"Share of {whole_label}, %")
@@ -256,7 +254,7 @@ def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.Da
 
     colours = {"claim": PALETTE["claim"], "target": PALETTE["target"], "reported": PALETTE["official"]}
     names = {"claim": "claim", "target": "target (light: rest of the range)", "reported": "reported figure"}
-    fig, ax = new_chart(_plain_dollars(_wrap(title, 95)), _plain_dollars(_wrap(subtitle, 100)),
+    fig, ax = new_chart(str(_wrap(title, 95)), str(_wrap(subtitle, 100)),
                         size=(10.0, 0.6 * len(bars) + 2.6))
     top = float(bars["high"].max())
     for y, row in enumerate(bars.itertuples()):
@@ -265,12 +263,12 @@ def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.Da
         ax.barh(y, row.low, color=colour, height=0.6, hatch=hatch, edgecolor="white" if hatch else None)
         if row.high > row.low:
             ax.barh(y, row.high - row.low, left=row.low, color=colour, alpha=0.35, height=0.6)
-        ax.text(row.high + top * 0.01, y, _plain_dollars(fmt.bounds(row.low, row.high, unit=currency)),
+        ax.text(row.high + top * 0.01, y, str(fmt.bounds(row.low, row.high, unit=currency)),
                 va="center", fontsize=8.5)
-    ax.set_yticks(range(len(bars)), [_plain_dollars(_wrap(str(label), 48)) for label in bars["label"]],
+    ax.set_yticks(range(len(bars)), [str(_wrap(str(label), 48)) for label in bars["label"]],
                   fontsize=8.5)
     ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel(f"{_plain_dollars('US$') if currency == 'USD' else currency} a year")
+    ax.set_xlabel(f"{str('US$') if currency == 'USD' else currency} a year")
     _linear_money_axis(ax, "x", currency)
     handles = [Patch(color=colours[kind], label=names[kind]) for kind in colours if kind in set(bars["kind"])]
     if bars["confidence"].eq("low").any():

@@ -396,8 +396,51 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
     return table
 
 
+def append_reviewed(candidates: Path, exclusions: Path | None = None, claims_path: Path = paths.CLAIMS,
+                    exclusions_path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS) -> tuple[list[str], int]:
+    """Append reviewed candidate rows (and exclusions) to the register, only if everything then checks out.
+
+    The candidates are validated on their own first, so problems name the candidates file and its rows; then
+    the merged register, exclusions and coverage are checked on temporary copies. The register files are
+    replaced atomically, and not at all when anything fails. Returns (ids added, exclusions added).
+    """
+    import os
+    import tempfile
+
+    problems = validate_register(candidates, seeds_dir)
+    existing = pd.read_csv(claims_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    new = pd.read_csv(candidates, dtype=str, keep_default_na=False, encoding="utf-8")
+    for number, claim_id in enumerate(new.get("id", pd.Series(dtype=str)), start=2):
+        if claim_id in set(existing["id"]):
+            problems.append(Problem(str(candidates), number, "id", claim_id, "the register already has this id",
+                                    "give the candidate another id (or delete the row if it is the same claim)",
+                                    "duplicate-id"))
+    if problems:
+        raise RegisterError(problems, f"{candidates.name} has {len(problems)} problem(s); nothing was appended")
+    old_excl = pd.read_csv(exclusions_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    new_excl = (pd.read_csv(exclusions, dtype=str, keep_default_na=False, encoding="utf-8") if exclusions
+                else pd.DataFrame(columns=EXCLUSION_COLUMNS))
+    merged = {claims_path: pd.concat([existing, new[REGISTER_COLUMNS]], ignore_index=True),
+              exclusions_path: pd.concat([old_excl, new_excl[EXCLUSION_COLUMNS]], ignore_index=True)}
+    temps: dict[Path, str] = {}
+    try:
+        for target, frame in merged.items():
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                frame.to_csv(stream, index=False, lineterminator="\n")
+            temps[target] = temp
+        check_inputs(Path(temps[claims_path]), Path(temps[exclusions_path]), seeds_dir)
+        for target, temp in temps.items():
+            os.replace(temp, target)
+    finally:
+        for temp in temps.values():
+            if os.path.exists(temp):
+                os.remove(temp)
+    return new["id"].tolist(), len(new_excl)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.claims check | suggest FILE``."""
+    """``python -m helpers.claims check | suggest FILE | append CANDIDATES [--exclusions FILE]``."""
     parser = argparse.ArgumentParser(prog="python -m helpers.claims", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate the register and exclusions and run the coverage check")
@@ -405,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     suggest.add_argument("article", type=Path, help="the article, e.g. seeds/005_new.txt")
     suggest.add_argument("--out", type=Path, default=paths.ROOT / "suggestions",
                          help="folder for <article>.candidates.csv and <article>.exclusions.csv")
+    append = sub.add_parser("append", help="append reviewed candidate rows (and exclusions) to the register")
+    append.add_argument("candidates", type=Path, help="reviewed <article>.candidates.csv")
+    append.add_argument("--exclusions", type=Path, help="reviewed <article>.exclusions.csv")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -412,6 +458,10 @@ def main(argv: list[str] | None = None) -> int:
             counts = table["status"].value_counts().to_dict()
             print(f"register ok: {counts.get('claim', 0)} quantities are claims, "
                   f"{counts.get('excluded', 0)} excluded, 0 uncovered")
+        elif args.command == "append":
+            added, excluded = append_reviewed(args.candidates, args.exclusions)
+            print(f"appended {len(added)} claim(s) to {paths.CLAIMS.name}: {', '.join(added)}; "
+                  f"{excluded} exclusion(s) to {paths.EXCLUSIONS.name}. The register checks pass.")
         else:
             from helpers.suggest import write_suggestions
 

@@ -327,7 +327,8 @@ def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame,
                      unit_part, horizon_year, "target" if claim_type == "target" else "")  # fmt: skip
         row = {column: "" for column in REGISTER_COLUMNS}
         row.update({
-            "id": _unique(base, taken), "topic": topic, "claim_type": claim_type, "geo": geo,
+            "id": _unique(base, taken), "topic": topic, "claim_type": claim_type,
+            "subject": f"{topic.capitalize()}: {geo}{'-' + partner if partner else ''}", "geo": geo,
             "partner": partner, "value": _plain(q.value) if q.qualifier != "range" else "",
             "value_low": _plain(q.low) if q.qualifier == "range" else "",
             "value_high": _plain(q.high) if q.qualifier == "range" else "",
@@ -336,9 +337,31 @@ def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame,
             "notes": NOTES,
         })  # fmt: skip
         candidates.append(row)
+    _link_baselines(candidates)
+    exclusions = [e for e in exclusions if not _is_horizon_of(e, candidates)]
     cand = pd.DataFrame(candidates, columns=REGISTER_COLUMNS)
     excl = pd.DataFrame(exclusions, columns=EXCLUSION_COLUMNS)
     return cand, excl
+
+
+def _link_baselines(candidates: list[dict[str, str]]) -> None:
+    """A target whose sentence also states a current figure in the same unit ("to $5B by 2030, up from
+    about $400M") gets that figure as its baseline_id."""
+    for target in (c for c in candidates if c["claim_type"] == "target"):
+        for other in candidates:
+            if other is not target and other["claim_type"] == "fact" and other["offset"] == target["offset"] \
+                    and other["unit"] == target["unit"]:
+                target["baseline_id"] = other["id"]
+                break
+
+
+def _is_horizon_of(exclusion: dict[str, object], candidates: list[dict[str, str]]) -> bool:
+    """True for a year that is the horizon of a target whose quote contains it (the claim covers it)."""
+    if exclusion["kind"] != "year":
+        return False
+    start = int(exclusion["offset"])
+    return any(c["horizon_year"] == exclusion["text"] and int(c["offset"]) <= start < int(c["offset"]) + len(c["quote"])
+               for c in candidates)
 
 
 def write_suggestions(article: Path, out_dir: Path, existing_ids: set[str]) -> tuple[Path, Path]:
