@@ -82,7 +82,8 @@ def test_every_candidate_exactly(suggested):
     assert set(candidates["as_of"]) == {"2026-03-10"}
     assert set(candidates["seed_file"]) == {"new_article.txt"}
     assert set(candidates["notes"]) == {NOTES}
-    assert candidates["subject"].tolist()[:3] == ["Macro: Pakistan", "Exports: Pakistan-China", "Exports: Pakistan-China"]
+    subjects = ["Macro: Pakistan", "Exports: Pakistan-China", "Exports: Pakistan-China"]
+    assert candidates["subject"].tolist()[:3] == subjects
     links = candidates.loc[candidates["baseline_id"].ne(""), ["id", "baseline_id"]].values.tolist()
     assert links == [["uz-pk-trade-2030-target", "uz-pk-trade"]]  # "to $5 billion by 2030, up from about $400 million"
 
@@ -157,7 +158,8 @@ def test_seeds_are_fully_accounted_for(name):
     found = find_quantities(text)
     assert len(candidates) == sum(q.is_claim for q in found)
     horizons = [q for q in found if q.kind == "year" and any(
-        str(r.horizon_year) == q.text and r.offset <= q.start < r.offset + len(r.quote) for r in candidates.itertuples())]
+        str(r.horizon_year) == q.text and r.offset <= q.start < r.offset + len(r.quote)
+        for r in candidates.itertuples())]
     assert len(exclusions) == sum(not q.is_claim for q in found) - len(horizons)
     for row in candidates.itertuples():
         assert text[row.offset: row.offset + len(row.quote)] == row.quote

@@ -234,7 +234,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
     ax.set_xticks(list(range(years[0], years[-1] + 1, step)))
     ax.set_ylim(0, float(totals.to_numpy().max()) * 1.1)
     ax.set_xlabel("Year (exports of every year up to and including it)")
-    ax.set_ylabel(f"Cumulative exports, {str('US$') if currency == 'USD' else currency}")
+    ax.set_ylabel(f"Cumulative exports, {'US$' if currency == 'USD' else currency}")
     _linear_money_axis(ax, "y", currency)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / whole * 100.0, lambda p: p * whole / 100.0))
     right.set_ylabel(f"Share of {whole_label}, %")
@@ -268,7 +268,7 @@ def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.Da
     ax.set_yticks(range(len(bars)), [str(_wrap(str(label), 48)) for label in bars["label"]],
                   fontsize=8.5)
     ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel(f"{str('US$') if currency == 'USD' else currency} a year")
+    ax.set_xlabel(f"{'US$' if currency == 'USD' else currency} a year")
     _linear_money_axis(ax, "x", currency)
     handles = [Patch(color=colours[kind], label=names[kind]) for kind in colours if kind in set(bars["kind"])]
     if bars["confidence"].eq("low").any():
