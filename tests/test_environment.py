@@ -23,11 +23,17 @@ def pip_pins() -> dict[str, str]:
 
 
 def conda_pins() -> dict[str, str]:
-    """Name -> version of every conda dependency in environment.yml (python and pip excluded)."""
+    """Name -> version of every dependency in environment.yml: conda ones and its pip section."""
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
     pins = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, dict) or dep.split("=")[0] in {"python", "pip"}:
+        if isinstance(dep, dict):
+            for spec in dep.get("pip", []):
+                if "==" in spec:
+                    name, version = spec.split("==")
+                    pins[name.lower().replace("_", "-")] = version
+            continue
+        if dep.split("=")[0] in {"python", "pip"}:
             continue
         name, _, version = dep.partition("=")
         pins[name.lower().replace("_", "-")] = version
