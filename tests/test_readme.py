@@ -78,5 +78,6 @@ def test_walkthrough_adds_an_article_and_the_index_shows_the_change(project_copy
     assert "uz-pk-trade-2030-target" in index and "→" in index
 
     again = run("make reports", root)
-    assert again.returncode == 0 and f"0 ok, 0 failed, {len(runs)} skipped" in again.stdout
+    assert again.returncode == 0 and "nothing changed since" in again.stdout
+    assert f": {len(runs)} runs up to date" in again.stdout
     assert "papermill" not in again.stderr
