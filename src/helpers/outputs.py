@@ -130,11 +130,12 @@ class Report:
         display(styled(show if show is not None else frame, index=show is not None))
 
     def chart(self, figure) -> None:
-        """Display a matplotlib figure and close it (so it is drawn exactly once)."""
+        """Display a matplotlib figure (its title as the image's alt text) and close it, so it is drawn once."""
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        display(figure)
+        title = figure._suptitle.get_text().replace("\n", " ") if figure._suptitle is not None else "Chart"
+        display(figure, metadata={"alt": title})
         plt.close(figure)
 
     def say(self, text: str) -> None:
