@@ -28,15 +28,22 @@ Expander = Callable[[], list[dict[str, Any]]]
 
 
 def _target_claims() -> list[dict[str, Any]]:
-    try:
-        from helpers.claims import target_claim_ids  # the register module; imported only when needed
-    except ImportError as exc:
-        raise PlanError(
-            f"foreach: target_claims needs helpers.claims.target_claim_ids ({exc}). "
-            "Fix: restore src/helpers/claims.py or drop the foreach run from the plan"
-        ) from None
+    """One item per target claim of the register, read with the csv module (no pandas on a no-op rerun).
 
-    return [{"claim_id": cid} for cid in target_claim_ids(paths.CLAIMS)]
+    The register is validated by the batch's input check before anything runs, not here.
+    """
+    import csv
+
+    try:
+        with open(paths.CLAIMS, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise PlanError(f"foreach: target_claims cannot read the register {paths.CLAIMS} ({exc.strerror}). "
+                        "Fix: restore data/claims.csv (git checkout -- data/claims.csv)") from None
+    if rows and not {"id", "claim_type"} <= set(rows[0]):
+        raise PlanError(f"foreach: target_claims needs the columns 'id' and 'claim_type' in {paths.CLAIMS.name}. "
+                        "Fix: restore the register's header (see data/README.md)")
+    return [{"claim_id": row["id"]} for row in rows if row.get("claim_type") == "target"]
 
 
 #: Expanders a plan can name in ``foreach``: each returns one dict of placeholder fields per run.
