@@ -31,3 +31,12 @@ def test_magnitude_chart_title_states_the_finding():
     assert any(t.startswith("Source: claims") and "pk-mineral-resources-value" in t.replace("\n", " ")
                for t in texts)
     assert fig.axes[0].get_xlabel() == "Amount, US$ (log scale)"
+
+
+def test_dollar_amounts_are_drawn_as_text_not_math():
+    register = claims.load_claims()
+    fig = charts.magnitude_chart(register.loc[register["base_unit"].eq("USD")])
+    labels = [t for t in fig.axes[0].texts if "to $" in t.get_text()]
+    assert labels, "the range claim's label shows both bounds"
+    for label in labels:
+        assert label._preprocess_math(label.get_text()) == (label.get_text(), False)

@@ -236,3 +236,18 @@ def test_append_without_exclusions_fails_coverage_and_writes_nothing(project_cop
     with pytest.raises(CoverageError, match="March 8, 2026"):
         claims.append_reviewed(cand, None, data / "claims.csv", data / "exclusions.csv", seeds)
     assert (data / "claims.csv").read_bytes() == original
+
+
+def test_a_claim_without_a_rate_stops_the_input_check_naming_it(project_copy, tmp_path):
+    from helpers.errors import ConversionError
+    from helpers.suggest import write_suggestions
+
+    data, seeds = project_copy
+    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
+    claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
+    rates = pd.read_csv(data / "fx_rates.csv", dtype=str, keep_default_na=False)
+    rates.loc[~rates["currency"].eq("PKR")].to_csv(data / "fx_rates.csv", index=False)
+    with pytest.raises(ConversionError) as caught:
+        claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, rates_path=data / "fx_rates.csv")
+    assert "claim pk-macro" in str(caught.value) and "claim pk-minerals" in str(caught.value)
+    assert "no PKR rate" in str(caught.value)

@@ -120,3 +120,19 @@ def test_register_notebook_rejects_unknown_topic(tmp_path: Path):
 
     with pytest.raises(papermill.PapermillExecutionError, match="has no claims"):
         run_papermill("01_claims_register", tmp_path, topic="astrology")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_top_to_bottom_as_in_jupyterlab(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The committed notebook with its defaults, executed cell by cell by a plain client (no papermill)."""
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("PAKCLAIMS_REPORTS", str(tmp_path))  # hand runs write to reports/lab/<notebook>
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(paths.NOTEBOOKS)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    figures = outputs.read_key_figures(tmp_path / "lab" / path.stem)
+    assert figures, f"{path.name} recorded no key figures"
