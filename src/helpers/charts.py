@@ -86,7 +86,10 @@ def _wrap(text: str, width: int) -> str:
 def money_axis(ax: Axes, axis: str = "x", currency: str = "USD") -> None:
     """Format a log money axis as $1 billion, $2 billion, $5 billion... (no minor labels)."""
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    decades = math.log10(high / low) if low > 0 and high > low else 0.0
+    subs = (1.0,) if decades > 2.5 else (1.0, 2.0, 5.0)  # 1-2-5 steps only where they do not crowd
+    target.set_major_locator(mticker.LogLocator(base=10, subs=subs))
     target.set_major_formatter(mticker.FuncFormatter(
         lambda v, _: fmt.amount(v, currency, digits=0) if v > 0 else ""))
     target.set_minor_formatter(mticker.NullFormatter())
@@ -106,8 +109,7 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
         ax.barh(y, row.value_low, color=colour, height=0.6)
         if row.value_high > row.value_low:
             ax.barh(y, row.value_high - row.value_low, left=row.value_low, color=colour, alpha=0.35, height=0.6)
-        mark = {"approximate": "~", "lower_bound": ">", "upper_bound": "<"}.get(row.qualifier, "")
-        ax.text(row.value_high * 1.15, y, f"{mark}{fmt.bounds(row.value_low, row.value_high, unit=row.unit)}",
+        ax.text(row.value_high * 1.15, y, fmt.claim_amount(row.value_low, row.value_high, row.unit, row.qualifier),
                 va="center", fontsize=8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(frame)), frame["id"], fontsize=8)
@@ -155,7 +157,8 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
     ax.set_ylabel(f"{claim['base_unit']}{' a year' if claim['per_year'] else ''} (log scale)")
     ax.set_xlabel("Year")
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-    money_axis(ax, "y", claim["base_unit"]) if claim["base_unit"].isupper() else None
+    if claim["base_unit"].isupper():  # a currency code
+        money_axis(ax, "y", claim["base_unit"])
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     used_claims = claims.loc[claims["id"].isin(analysis.claim_ids)]
     used_context = context.loc[context["id"].isin(analysis.context_ids)]

@@ -106,8 +106,11 @@ def readable_number(value: object) -> str:
 def styled(frame: pd.DataFrame, index: bool = False):
     """A DataFrame view for reports: every cell HTML-escaped, numbers readable, the row index hidden."""
     view = frame.style.format(readable_number, escape="html", na_rep="")
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    view = view.set_properties(subset=text_columns, **{"text-align": "left"})
     view = view.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-    return view if index else view.hide(axis="index")
+    meaningful = index and not isinstance(frame.index, pd.RangeIndex)  # row numbers mean nothing to a reader
+    return view if meaningful else view.hide(axis="index")
 
 
 class Report:
@@ -123,10 +126,15 @@ class Report:
         self.tables: list[Path] = []
 
     def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> None:
-        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable."""
+        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable.
+
+        An empty frame is saved but not shown (the notebook says in words that there is nothing).
+        """
         from IPython.display import display
 
         self.tables.append(save_table(frame, name, self.dir))
+        if frame.empty:
+            return  # the CSV (headers only) is still written; an empty grid tells a reader nothing
         display(styled(show if show is not None else frame, index=show is not None))
 
     def chart(self, figure) -> None:
