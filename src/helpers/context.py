@@ -11,7 +11,6 @@ ends, and refuses to mix period kinds unless asked to.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ import pandas as pd
 
 from helpers import econ, paths
 from helpers.errors import ContextDataError, Problem, ProjectError
+from helpers.manifest import sha256_file
 from helpers.periods import FORMS, Period, PeriodError, parse_period
 
 CONTEXT_COLUMNS: list[str] = ["id", "indicator", "geo", "partner", "year", "value", "unit", "source_publisher",
@@ -49,26 +49,13 @@ class SeriesError(ProjectError):
 
 # --- loading --------------------------------------------------------------------------------------
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the repository when it is inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
+#: Hex sha256 of a file's bytes (the one implementation, shared with the batch manifest).
+sha256_of = sha256_file
 
 
 def _read_meta(path: Path, meta: Path) -> dict[str, object]:
     """The provenance record, or ContextDataError refusing the data when it is missing or unreadable."""
-    fix = (f"restore {_shown(meta)} from git, or write it with producer, origin, date_copied, licence, rows "
+    fix = (f"restore {paths.shown(meta)} from git, or write it with producer, origin, date_copied, licence, rows "
            f"and sha256 of {path.name} (sha256sum {path.name}); see data/README.md")
     if not Path(meta).exists():
         raise ContextDataError([Problem(str(meta), None, None, None,
@@ -89,7 +76,7 @@ def _read_csv(path: Path, columns: list[str], problems: list[Problem]) -> list[t
     """(spreadsheet row number, row) pairs; missing file or columns go to ``problems``."""
     if not Path(path).exists():
         problems.append(Problem(str(path), None, None, None, "file not found",
-                                f"restore {_shown(path)} from git or pass the right path", "missing-file"))
+                                f"restore {paths.shown(path)} from git or pass the right path", "missing-file"))
         return []
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -127,13 +114,13 @@ def load_context(path: Path = paths.CONTEXT, meta: Path = paths.CONTEXT_META) ->
             problems.append(Problem(
                 str(path), None, "sha256", actual,
                 f"checksum does not match its provenance: expected sha256 {expected}, actual {actual}",
-                f"if you edited the data on purpose, update sha256 in {_shown(meta)} (and rows); "
+                f"if you edited the data on purpose, update sha256 in {paths.shown(meta)} (and rows); "
                 f"otherwise restore {path.name} from git", "checksum-mismatch"))
     rows = _read_csv(path, CONTEXT_COLUMNS, problems)
     if rows and isinstance(record.get("rows"), int) and record["rows"] != len(rows):
         problems.append(Problem(str(path), None, None, len(rows),
                                 f"{len(rows)} data rows, but {meta.name} says {record['rows']}",
-                                f"update rows in {_shown(meta)} or restore {path.name}", "row-count"))
+                                f"update rows in {paths.shown(meta)} or restore {path.name}", "row-count"))
     seen: dict[str, int] = {}
     periods: list[Period | None] = []
     for number, row in rows:

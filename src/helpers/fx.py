@@ -26,13 +26,6 @@ _USD_ALIASES = {"US$", "$", "USD", "CURRENT US$", "US DOLLARS", "DOLLARS"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
 def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
     """The rate table, validated (every problem listed at once); ``date`` as datetime64, sorted.
 
@@ -44,7 +37,7 @@ def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
     problems: list[Problem] = []
     if not path.exists():
         raise ContextDataError([Problem(str(path), None, None, None, "rate table not found",
-                                        f"restore {_shown(path)} from git or pass the right path",
+                                        f"restore {paths.shown(path)} from git or pass the right path",
                                         "missing-file")])
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -142,7 +135,7 @@ def to_usd(amount: float, unit: str, on_date: object, rates: pd.DataFrame, claim
     the date, or (with ``max_age_days``) the nearest rate is older than that.
     """
     who = f"claim {claim_id}" if claim_id else "amount"
-    source = _shown(Path(rates.attrs.get("source_file", paths.RATES)))
+    source = paths.shown(Path(rates.attrs.get("source_file", paths.RATES)))
     try:
         value = float(amount)
     except (TypeError, ValueError):

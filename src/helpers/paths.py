@@ -35,3 +35,11 @@ def notebook(name: str) -> Path:
 def lab_output_dir(notebook_name: str) -> Path:
     """Where a notebook run by hand (JupyterLab, plain papermill) writes its tables and key figures."""
     return REPORTS / "lab" / Path(notebook_name).stem
+
+
+def shown(path: str | Path) -> str:
+    """A path as messages show it: relative to the repository when inside it, else as given."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
