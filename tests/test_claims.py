@@ -37,6 +37,7 @@ CASES = [
     ("quote_not_at_offset", "quote-mismatch", "quote", 2, "set offset to"),
     ("value_typo", "value-mismatch", "value", 2, "6000000000000"),
     ("straight_apostrophe", "quote-mismatch", "quote", 4, "apostrophe"),
+    ("range_end_typo", "value-mismatch", "value_low", 3, "value_low and value_high"),
     ("empty_required", "empty", "subject", 2, "fill in 'subject'"),
     ("unknown_baseline", "unknown-baseline", "baseline_id", 3, "baseline"),
     ("horizon_before_as_of", "horizon-before-as-of", "horizon_year", 3, "year"),

@@ -136,8 +136,8 @@ def verdict_of(executed: Path) -> str:
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
-    texts = [o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
-             if "text/markdown" in o.get("data", {})]
+    texts = [o["data"]["text/markdown"].replace("\\$", "$") for c in nb.cells for o in c.get("outputs", [])
+             if "text/markdown" in o.get("data", {})]  # dollar signs are escaped for JupyterLab's Markdown
     return next(t for t in texts if t.startswith("Target:"))
 
 
@@ -189,3 +189,33 @@ def test_notebook_stops_at_its_first_cell_on_bad_parameters(tmp_path, parameters
     failed = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     injected = next(i for i, c in enumerate(code) if "injected-parameters" in c.metadata.get("tags", []))
     assert failed == [injected + 1]
+
+
+def test_base_year_takes_that_years_figure_or_is_refused(inputs):
+    a = analyse(inputs, "pk-uz-trade-target", base_year=2020)
+    assert (a.baseline.year, a.baseline.estimate.value, a.baseline.context) == (2020, 120e6, ["F069"])
+    with pytest.raises(ParameterError, match="has no figure in the history series"):
+        analyse(inputs, "pk-uz-trade-target", base_year=2017)
+    with pytest.raises(ParameterError, match="differs from the year of the baseline claim pk-cn-exports"):
+        analyse(inputs, "pk-cn-exports-2035-target", base_year=2020)
+
+
+def test_range_baseline_uses_its_middle(inputs):
+    claims, figures, mapping, benchmarks = inputs
+    changed = claims.copy()
+    row = changed["id"].eq("pk-cn-exports")
+    changed.loc[row, ["value", "value_low", "value_high", "qualifier"]] = [float("nan"), 2e9, 4e9, "range"]
+    a = gap.analyse_target(changed, figures, mapping, benchmarks, "pk-cn-exports-2035-target")
+    assert a.required.qualifier == "range"
+    assert gap.gap_table(a).iloc[0]["baseline"] == 3e9
+    assert "between" in gap.verdict(a)
+
+
+def test_benchmarks_only_for_money_targets(inputs):
+    claims, figures, mapping, benchmarks = inputs
+    changed = claims.copy()
+    row = changed["id"].eq("pk-mineral-investment-target")
+    changed.loc[row, ["unit", "base_unit"]] = ["jobs", "jobs"]
+    a = gap.analyse_target(changed, figures, mapping, benchmarks, "pk-mineral-investment-target",
+                           baseline_override=1000.0, base_year=2026, target_year=2030)
+    assert a.benchmarks.empty and any("benchmark episodes measure export values" in n for n in a.notes)

@@ -320,7 +320,7 @@ def run_notebook(tmp_path: Path, **parameters):
 
 def said(nb) -> str:
     """Every markdown sentence the notebook displayed."""
-    return "\n".join(o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
+    return "\n".join(o["data"]["text/markdown"].replace("\\$", "$") for c in nb.cells for o in c.get("outputs", [])
                      if "text/markdown" in o.get("data", {}))
 
 

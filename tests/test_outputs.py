@@ -36,3 +36,18 @@ def test_hand_runs_write_under_reports_lab(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs.paths, "REPORTS", tmp_path)
     assert outputs.resolve_output_dir("", "01_claims_register") == tmp_path / "lab" / "01_claims_register"
     assert outputs.resolve_output_dir(str(tmp_path / "x"), "nb") == tmp_path / "x"
+
+
+def test_say_keeps_dollar_signs_literal_and_html_as_text(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **_: shown.append(obj))
+    report = outputs.Report(str(tmp_path), "nb")
+    report.say("From $3.0 billion to $50.0 billion <script>x</script>")
+    assert shown[0].data == "From \\$3.0 billion to \\$50.0 billion &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_nan_is_written_as_null(tmp_path):
+    figures = outputs.KeyFigures("r")
+    figures.add("x", "X", float("nan"), "")
+    figures.save(tmp_path)
+    assert json.loads((tmp_path / "key_figures.json").read_text())["figures"][0]["value"] is None

@@ -95,6 +95,13 @@ def money_axis(ax: Axes, axis: str = "x", currency: str = "USD") -> None:
     target.set_minor_formatter(mticker.NullFormatter())
 
 
+def count_axis(ax: Axes, axis: str = "y") -> None:
+    """Plain numbers with thousands separators on a (log) axis of counts, never TeX powers of ten."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    target.set_minor_formatter(mticker.NullFormatter())
+
+
 def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     """Log-scale bars of every money claim (ranges drawn as low-high spans), labelled by claim id."""
     frame = money_claims.sort_values("value_high")
@@ -113,7 +120,7 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
                 va="center", fontsize=8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(frame)), frame["id"], fontsize=8)
-    ax.set_xlim(frame["value_low"].min() / 3, frame["value_high"].max() * 30)
+    ax.set_xlim(frame["value_low"].min() / 2, frame["value_high"].max() * 12)  # room for the labels
     ax.set_xlabel("Amount, US$ (log scale)")
     money_axis(ax)
     return finish(fig, source_line(claims=frame))
@@ -137,7 +144,7 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
         ax.plot(hist.index, hist.values, "o-", color=PALETTE["history"], label=f"history ({hist.name})"[:70])
     if analysis.baseline is not None:
         base = analysis.baseline
-        start_value = base.estimate.value if base.estimate.value is not None else base.estimate.low
+        start_value = gap.level(base.estimate)
         for goal_value in sorted({v for v in (target.low, target.high) if v is not None}):
             rate = econ.required_cagr(start_value, goal_value, analysis.target_year - base.year)
             path = econ.growth_path(start_value, rate, base.year, analysis.target_year)
@@ -159,6 +166,14 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     if claim["base_unit"].isupper():  # a currency code
         money_axis(ax, "y", claim["base_unit"])
+    else:
+        count_axis(ax, "y")
+    years = [analysis.target_year - 1]
+    if analysis.baseline is not None:
+        years.append(analysis.baseline.year)
+    if analysis.history is not None:
+        years.append(int(analysis.history.series.index[0]))
+    ax.set_xlim(min(years) - 0.5, analysis.target_year + 1.5)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     used_claims = claims.loc[claims["id"].isin(analysis.claim_ids)]
     used_context = context.loc[context["id"].isin(analysis.context_ids)]

@@ -186,14 +186,18 @@ def _check_row(row: _Row, path: Path, units: dict[str, str], seeds_dir: Path,
         add("quote", f"quote not found at offset {offset} in {seed}", fix, "quote-mismatch")
     if quote and (value is not None or (low is not None and high is not None)):
         stated = [q for q in find_quantities(quote) if q.kind in CLAIM_KINDS]
-        wanted = [v for v in (value, low, high) if v is not None]
-        if not any(_same(v, q.value) or _same(v, q.low) or _same(v, q.high) for q in stated for v in wanted):
+        if qualifier == "range" and low is not None and high is not None:
+            ok = any(_same(low, q.low) and _same(high, q.high) for q in stated)  # both ends, not just one
+        else:
+            ok = value is not None and any(_same(value, q.value) or _same(value, q.low) or _same(value, q.high)
+                                           for q in stated)
+        if not ok:
             said = ", ".join(f"{q.text!r} = {_plain(q.low)}" + (f"..{_plain(q.high)}" if q.high != q.low else "")
                              for q in stated) or "no amount"
-            field = "value" if value is not None else "value_low"
+            field = "value" if qualifier != "range" else "value_low"
             add(field, f"the quote states {said}, not this value",
-                "write the amount the quote states in base units (e.g. '$6 trillion' = 6000000000000)",
-                "value-mismatch")
+                "write the amount the quote states in base units (e.g. '$6 trillion' = 6000000000000; "
+                "a range as value_low and value_high)", "value-mismatch")
     return out
 
 

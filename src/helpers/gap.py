@@ -17,6 +17,7 @@ import pandas as pd
 from helpers import econ, fmt
 from helpers.context import SeriesError, series_for
 from helpers.errors import ParameterError
+from helpers.fx import currency_of
 
 #: Horizon used when neither the article, the data nor the parameters give a target year.
 DEFAULT_HORIZON_YEARS = 10
@@ -135,26 +136,48 @@ def check_gap_parameters(claims: pd.DataFrame, claim_id: str, base_year: int | N
 
 def _baseline(claim: pd.Series, claims: pd.DataFrame, history: History | None, base_year: int | None,
               override: float | None) -> Baseline | None:
-    """Baseline from the parameter, else the claim's baseline claim, else the latest point of its history."""
+    """Baseline from the parameter, else the claim's baseline claim, else its history's point for the base year.
+
+    A figure keeps its own year: a base_year that differs from a baseline claim's year is refused (the claim
+    states one year's level), and for a history series the point of that year is taken.
+    """
     if override is not None:
         year = base_year or _year(claim["as_of"])
         return Baseline(econ.Estimate.exact(override), year, "parameter",
                         f"{fmt.amount(override, claim['unit'])} in {year} (baseline_override parameter)")
     if claim["baseline_id"]:
         base = claims.loc[claims["id"].eq(claim["baseline_id"])].iloc[0]
+        year = _year(base["as_of"])
+        if base_year is not None and base_year != year:
+            raise ParameterError([f"base_year {base_year} differs from the year of the baseline claim {base['id']} "
+                                  f"({year}); allowed: 0 (the baseline's own year), or base_year together with "
+                                  "baseline_override for that year"], "the target-gap report")
         estimate = econ.Estimate.from_claim(base["value"], base["value_low"], base["value_high"], base["qualifier"])
-        year = base_year or _year(base["as_of"])
         amount = fmt.claim_amount(base["value_low"], base["value_high"], base["unit"], base["qualifier"])
-        return Baseline(estimate, year, "claim", f"{amount} in {_year(base['as_of'])} (claim {base['id']})",
-                        claims=[base["id"]])
+        return Baseline(estimate, year, "claim", f"{amount} in {year} (claim {base['id']})", claims=[base["id"]])
     if history is not None:
-        year = int(history.series.index[-1])
-        value = float(history.series.iloc[-1])
-        row_id = history.context_ids[-1]
-        label = history.series.attrs.get("period_labels", [str(year)])[-1]
-        return Baseline(econ.Estimate.exact(value), base_year or year, "context",
+        points = history.series
+        if base_year is not None and base_year not in points.index:
+            raise ParameterError([f"base_year {base_year} has no figure in the history series {history.key} "
+                                  f"(years {', '.join(str(y) for y in points.index)}); allowed: one of those "
+                                  "years, 0 (the latest), or base_year with baseline_override"],
+                                 "the target-gap report")
+        position = list(points.index).index(base_year) if base_year is not None else len(points) - 1
+        year, value = int(points.index[position]), float(points.iloc[position])
+        row_id = history.context_ids[position]
+        label = points.attrs.get("period_labels", [str(year)] * len(points))[position]
+        return Baseline(econ.Estimate.exact(value), year, "context",
                         f"{fmt.amount(value, 'USD')} in {label} (context {row_id})", context=[row_id])
     return None
+
+
+def level(estimate: econ.Estimate) -> float:
+    """One number for a figure: its stated value, else the middle of its range, else its one bound."""
+    if estimate.value is not None:
+        return estimate.value
+    if estimate.low is not None and estimate.high is not None:
+        return (estimate.low + estimate.high) / 2
+    return estimate.low if estimate.low is not None else estimate.high
 
 
 def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame) -> tuple[History | None, list[str]]:
@@ -206,6 +229,10 @@ def analyse_target(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd
                              "the target-gap report")
     if history is None:
         notes.append("no history is available for this quantity in the context data")
+    if currency_of(claim["unit"]) is None:
+        notes.append(f"the benchmark episodes measure export values, so they are not compared with a target "
+                     f"in {claim['unit']}")
+        benchmarks = benchmarks.iloc[0:0]
     return GapAnalysis(claim, target, year, source, baseline, history, benchmarks, list(scenario_rates), notes)
 
 
@@ -214,7 +241,7 @@ def scenario_table(analysis: GapAnalysis) -> pd.DataFrame:
     if analysis.baseline is None:
         return pd.DataFrame(columns=["scenario", "rate", "value_at_target_year", "year_target_met"])
     base, start = analysis.baseline.estimate, analysis.baseline.year
-    base_value = base.value if base.value is not None else base.low
+    base_value = level(base)
     goal = analysis.target.low if analysis.target.low is not None else analysis.target.value
     rows = []
     for rate in analysis.scenario_rates:
@@ -232,7 +259,7 @@ def gap_table(analysis: GapAnalysis) -> pd.DataFrame:
         "claim": claim["id"], "target_low": target.low, "target_high": target.high, "unit": claim["unit"],
         "target_qualifier": target.qualifier, "target_year": analysis.target_year,
         "target_year_from": analysis.target_year_source,
-        "baseline": base.estimate.value if base else None, "baseline_year": base.year if base else None,
+        "baseline": level(base.estimate) if base else None, "baseline_year": base.year if base else None,
         "baseline_from": base.label if base else "none available",
         "gap_low": None, "gap_high": None, "multiple_low": None, "multiple_high": None,
         "required_cagr_low": required.low if required else None,
@@ -242,7 +269,7 @@ def gap_table(analysis: GapAnalysis) -> pd.DataFrame:
         "history_window": f"{analysis.history.start}-{analysis.history.end}" if analysis.history else "",
     }
     if base is not None:
-        base_value = base.estimate.value
+        base_value = level(base.estimate)
         for side, goal in (("low", target.low), ("high", target.high)):
             if goal is not None and base_value:
                 row[f"gap_{side}"], row[f"multiple_{side}"] = econ.gap(base_value, goal)
@@ -274,7 +301,7 @@ def verdict(analysis: GapAnalysis) -> str:
     parts = [head, f"From {analysis.baseline.label}, it requires growth of {_required_text(required)} "
                    f"for {analysis.years} years"]
     if target.value is not None or target.low is not None:
-        _, times = econ.gap(analysis.baseline.estimate.value, target.low if target.low is not None else target.value)
+        _, times = econ.gap(level(analysis.baseline.estimate), target.low if target.low is not None else target.value)
         parts[-1] += f" (a {fmt.multiple(times)} increase)."
     else:
         parts[-1] += "."
@@ -312,7 +339,7 @@ def record_key_figures(analysis: GapAnalysis, report) -> None:
     report.figure("target_year", "Target year", analysis.target_year, "year", [analysis.claim["id"]])
     if analysis.baseline is not None:
         base = analysis.baseline
-        report.figure("baseline", "Baseline", base.estimate.value, unit, base.claims, base.context)
+        report.figure("baseline", "Baseline", level(base.estimate), unit, base.claims, base.context)
         report.figure("baseline_year", "Baseline year", base.year, "year", base.claims, base.context)
     required = analysis.required
     if required is not None:

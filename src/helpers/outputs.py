@@ -147,12 +147,13 @@ class Report:
         plt.close(figure)
 
     def say(self, text: str) -> None:
-        """Display a sentence built from data as Markdown, with any HTML in it shown as text."""
+        """Display a sentence built from data as Markdown: HTML in it shows as text, and "$" stays a dollar
+        sign (JupyterLab would typeset text between two "$" as mathematics)."""
         import html
 
         from IPython.display import Markdown, display
 
-        display(Markdown(html.escape(text, quote=False)))
+        display(Markdown(html.escape(text, quote=False).replace("$", "\\$")))
 
     def figure(self, name: str, label: str, value: float | None, unit: str,
                claims: Iterable[str] = (), context: Iterable[str] = ()) -> float | None:
