@@ -51,3 +51,9 @@ def test_nan_is_written_as_null(tmp_path):
     figures.add("x", "X", float("nan"), "")
     figures.save(tmp_path)
     assert json.loads((tmp_path / "key_figures.json").read_text())["figures"][0]["value"] is None
+
+
+def test_styled_tables_accept_repeated_row_labels():
+    frame = pd.DataFrame({"x": [1.5, 2.5]}, index=pd.Index(["a", "a"], name="claim"))
+    html = outputs.styled(frame, index=True).to_html()
+    assert html.count(">a<") == 2 and "claim" in html

@@ -114,7 +114,7 @@ def test_every_problem_is_listed_together(claims: Path) -> None:
     with pytest.raises(ParameterError) as info:
         check_parameters(TYPED, values, claims_path=claims)
     message = str(info.value)
-    assert "invalid parameter(s) for typed.ipynb" in message
+    assert "9 invalid parameters for typed.ipynb, first: typed.ipynb: unknown parameter 'base_yaer'" in message
     assert len(info.value.problems) == 9
     assert "unknown parameter 'base_yaer'" in message and "did you mean 'base_year'?" in message
     assert "parameter 'rate' = 'high' is a str, the notebook declares float" in message

@@ -65,7 +65,11 @@ class ParameterError(ProjectError):
     def __init__(self, problems: list[str], notebook: str = "") -> None:
         self.problems = list(problems)
         where = f" for {notebook}" if notebook else ""
-        super().__init__(f"invalid parameter(s){where}:\n" + "\n".join(f"  - {p}" for p in self.problems))
+        if len(self.problems) == 1:  # one line, so summaries and failure banners show the reason itself
+            super().__init__(f"invalid parameter{where}: {self.problems[0]}")
+        else:
+            super().__init__(f"{len(self.problems)} invalid parameters{where}, first: {self.problems[0]}\n"
+                             + "\n".join(f"  - {p}" for p in self.problems))
 
 
 class PlanError(ProjectError):

@@ -105,6 +105,8 @@ def readable_number(value: object) -> str:
 
 def styled(frame: pd.DataFrame, index: bool = False):
     """A DataFrame view for reports: every cell HTML-escaped, numbers readable, the row index hidden."""
+    if not frame.index.is_unique:  # Styler needs unique row labels: show them as a column instead
+        frame, index = frame.reset_index() if index else frame.reset_index(drop=True), False
     view = frame.style.format(readable_number, escape="html", na_rep="")
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     view = view.set_properties(subset=text_columns, **{"text-align": "left"})
