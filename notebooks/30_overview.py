@@ -77,7 +77,7 @@ report.table(overview.targets_table(analyses), "targets", show=overview.targets_
 # ## Claims against official figures of the same measure
 
 # %%
-official = overview.claim_vs_official(claims, figures, mapping)
+official = overview.claim_vs_official(claims, figures, mapping, tolerance)
 report.say(overview.official_sentence(official, tolerance))
 report.table(official, "claim_vs_official", show=overview.official_view(official))
 

@@ -44,8 +44,12 @@ def test_claim_against_official_figure(inputs):
     assert china["difference_pct"] == pytest.approx((2e12 / 2.58e12 - 1) * 100)
     exports = table.loc[("pk-cn-exports", "F062")]
     assert exports["period_kind"] == "fiscal_pk" and exports["difference_pct"] == pytest.approx((3 / 2.476 - 1) * 100)
+    assert "F087" not in set(table.reset_index()["context_id"])  # the Jan-Aug 2020 figure is a part year
+    assert table.loc[("pk-mineral-exports", "F089"), "years_older"] == 2026 - 2017
+    recent = table.loc[table["years_older"] <= overview.DATED_AFTER_YEARS]
     sentence = overview.official_sentence(table.reset_index(), 0.1)
-    assert sentence.startswith(f"{int((table['difference_pct'].abs() <= 10).sum())} of {len(table)} comparisons")
+    assert sentence.startswith(f"{int((recent['difference_pct'].abs() <= 10).sum())} of {len(recent)} comparisons")
+    assert f"{len(table) - len(recent)} more compare with figures over" in sentence
 
 
 def claim(id_, value, qualifier="exact", **kw):

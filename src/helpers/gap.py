@@ -352,8 +352,11 @@ def record_key_figures(analysis: GapAnalysis, report) -> None:
                       analysis.history.cagr, "fraction/yr", [], analysis.history.context_ids)
 
 
-def comparison_frame(analysis: GapAnalysis) -> pd.DataFrame:
-    """Required growth next to the series' own history and the benchmark episodes (label, low, high, kind)."""
+GROWTH_COLUMNS = ["label", "low", "high", "kind", "ids"]
+
+
+def growth_rows(analysis: GapAnalysis, record_label: str = "history") -> list[dict]:
+    """The target's required growth and, if known, its series' record, as rows for a growth chart."""
     rows = []
     required = analysis.required
     if required is not None:
@@ -362,13 +365,22 @@ def comparison_frame(analysis: GapAnalysis) -> pd.DataFrame:
         rows.append({"label": f"required: {analysis.claim['id']}", "low": low, "high": high, "kind": "required",
                      "ids": ", ".join(analysis.claim_ids)})
     if analysis.history is not None and analysis.history.cagr is not None:
-        rows.append({"label": f"history {analysis.history.start}-{analysis.history.end}",
+        rows.append({"label": f"{record_label} {analysis.history.start}-{analysis.history.end}",
                      "low": analysis.history.cagr, "high": analysis.history.cagr, "kind": "history",
                      "ids": ", ".join(analysis.history.context_ids)})
-    for row in analysis.benchmarks.sort_values("cagr", ascending=False).itertuples():
-        rows.append({"label": f"benchmark: {row.name}", "low": row.cagr, "high": row.cagr, "kind": "benchmark",
-                     "ids": ", ".join(row.context_ids)})
-    return pd.DataFrame(rows, columns=["label", "low", "high", "kind", "ids"])
+    return rows
+
+
+def benchmark_rows(benchmarks: pd.DataFrame) -> list[dict]:
+    """Benchmark episodes, fastest first, as rows for a growth chart."""
+    return [{"label": f"benchmark: {row.name}", "low": row.cagr, "high": row.cagr, "kind": "benchmark",
+             "ids": ", ".join(row.context_ids)}
+            for row in benchmarks.sort_values("cagr", ascending=False).itertuples()]
+
+
+def comparison_frame(analysis: GapAnalysis) -> pd.DataFrame:
+    """Required growth next to the series' own history and the benchmark episodes (label, low, high, kind)."""
+    return pd.DataFrame(growth_rows(analysis) + benchmark_rows(analysis.benchmarks), columns=GROWTH_COLUMNS)
 
 
 def comparison_title(analysis: GapAnalysis) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers import fmt, gap
 from helpers.context import SeriesError, series_for
+from helpers.fx import currency_of
 
 
 def analyse_all(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
@@ -37,23 +38,12 @@ def targets_view(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
 
 
 def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Required growth of each target next to its series' record, then the benchmark episodes."""
+    """Required growth of each target (fastest first) next to its series' record, then the benchmark episodes."""
     rows = []
     for a in sorted(analyses, key=lambda x: -(_slowest(x) or -1)):
-        required = a.required
-        if required is None:
-            continue
-        low = required.low if required.low is not None else required.high
-        high = required.high if required.high is not None else low
-        rows.append({"label": f"required: {a.claim['id']}", "low": low, "high": high, "kind": "required",
-                     "ids": ", ".join(a.claim_ids)})
-        if a.history is not None and a.history.cagr is not None:
-            rows.append({"label": f"  record {a.history.start}-{a.history.end}", "low": a.history.cagr,
-                         "high": a.history.cagr, "kind": "history", "ids": ", ".join(a.history.context_ids)})
-    for row in benchmarks.sort_values("cagr", ascending=False).itertuples():
-        rows.append({"label": f"benchmark: {row.name}", "low": row.cagr, "high": row.cagr, "kind": "benchmark",
-                     "ids": ", ".join(row.context_ids)})
-    return pd.DataFrame(rows, columns=["label", "low", "high", "kind", "ids"])
+        if a.required is not None:
+            rows.extend(gap.growth_rows(a, record_label="  its record,"))
+    return pd.DataFrame(rows + gap.benchmark_rows(benchmarks), columns=gap.GROWTH_COLUMNS)
 
 
 def _slowest(analysis: gap.GapAnalysis) -> float | None:
@@ -73,11 +63,18 @@ def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> s
             f"episode ({fmt.rate(best)} a year)")
 
 
-def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame) -> pd.DataFrame:
-    """Each claim beside the latest official or reported figure of the same measure, with the difference.
+#: Comparisons with an official figure more than this many years older than the claim are flagged as dated.
+DATED_AFTER_YEARS = 3
 
-    Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series; the figure's
-    period kind and confidence are shown, never mixed silently.
+
+def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
+                      tolerance: float = 0.1) -> pd.DataFrame:
+    """Each claim beside the latest full-period official or reported figure of the same measure.
+
+    Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series. Part-year figures
+    are left out (a Jan-Aug total is not an annual one); the period, its kind and the source's confidence
+    are shown, with how many years the figure is older than the claim, so nothing is mixed silently.
+    ``agrees`` is True when the difference is within ``tolerance``.
     """
     rows = []
     mapped = claim_series.loc[claim_series["relation"].eq("same_measure")]
@@ -90,27 +87,64 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             points = series_for(context, link.series, claim_series)
         except SeriesError:
             continue  # a target or label row: a single figure, not a series to compare with
-        row_id = points.attrs["context_ids"][-1]
+        full = [i for i, kind in enumerate(points.attrs["period_kinds"]) if not kind.endswith("_partial")]
+        if not full:
+            continue
+        row_id = points.attrs["context_ids"][full[-1]]
         figure = context.loc[context["id"].eq(row_id)].iloc[0]
-        official = float(points.iloc[-1])
+        official = float(figure["value"])
         low, high = float(claim["value_low"]), float(claim["value_high"])
         stated = (low + high) / 2
+        difference = (stated / official - 1) * 100
+        claim_year = int(str(claim["as_of"])[:4])
         rows.append({
             "claim": claim["id"],
             "claim_says": fmt.claim_amount(low, high, claim["unit"], claim["qualifier"]),
             "claim_value": stated,
-            "official_figure": fmt.amount(official, "USD"),
+            "official_figure": fmt.amount(official, currency_of(figure["unit"]) or figure["unit"]),
             "official_value": official,
             "period": figure["period_label"],
             "period_kind": figure["series_kind"],
+            "years_older": claim_year - int(figure["period_year"]),
             "source": figure["source_publisher"],
             "confidence": figure["confidence"],
             "context_id": row_id,
-            "difference_pct": (stated / official - 1) * 100,
+            "difference_pct": difference,
+            "agrees": abs(difference) <= tolerance * 100,
         })
     return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
-                                       "period", "period_kind", "source", "confidence", "context_id",
-                                       "difference_pct"])
+                                       "period", "period_kind", "years_older", "source", "confidence",
+                                       "context_id", "difference_pct", "agrees"])
+
+
+def official_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Claim-vs-official table in words."""
+    return pd.DataFrame({
+        "claim": table["claim"],
+        "claim says": table["claim_says"], "official figure": table["official_figure"],
+        "period": table["period"] + table["years_older"].map(
+            lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
+        "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
+        "claim vs official": table["difference_pct"].map(lambda d: f"{d:+.0f}%"),
+        "agrees": table["agrees"].map({True: "yes", False: "no"}),
+    })
+
+
+def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
+    """How many claims agree with a recent official figure within ``tolerance`` (computed)."""
+    if table.empty:
+        return "No claim has an official figure of the same measure in the context data."
+    recent = table.loc[table["years_older"] <= DATED_AFTER_YEARS]
+    dated = len(table) - len(recent)
+    text = f"{int(recent['agrees'].sum())} of {len(recent)} comparisons with recent figures agree within {tolerance:.0%}"
+    if not recent.empty:
+        worst = recent.loc[recent["difference_pct"].abs().idxmax()]
+        text += (f"; the largest difference is {worst['claim']} ({worst['claim_says']}) against "
+                 f"{worst['official_figure']} in {worst['period']}: {worst['difference_pct']:+.0f}%")
+    if dated:
+        text += (f". {dated} more compare with figures over {DATED_AFTER_YEARS} years older than the claim, "
+                 "shown for reference only")
+    return text + "."
 
 
 def _interval(row: pd.Series, tolerance: float) -> tuple[float, float]:
@@ -163,27 +197,6 @@ def record_key_figures(analyses: list[gap.GapAnalysis], report) -> None:
             value = getattr(required, side) if required is not None else None
             report.figure(f"required_cagr_{side}:{a.claim['id']}", f"Required growth a year ({side}), {a.claim['id']}",
                           value, "fraction/yr", ids, rows)
-
-
-def official_view(table: pd.DataFrame) -> pd.DataFrame:
-    """Claim-vs-official table in words."""
-    return pd.DataFrame({
-        "claim says": table["claim_says"], "official figure": table["official_figure"],
-        "period": table["period"] + " (" + table["period_kind"] + ")",
-        "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
-        "claim vs official": table["difference_pct"].map(lambda d: f"{d:+.0f}%"),
-    }).set_index(table["claim"].rename("claim"))
-
-
-def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
-    """How many claims agree with the official figure within ``tolerance`` (computed)."""
-    if table.empty:
-        return "No claim has an official figure of the same measure in the context data."
-    within = table["difference_pct"].abs() <= tolerance * 100
-    worst = table.loc[table["difference_pct"].abs().idxmax()]
-    return (f"{int(within.sum())} of {len(table)} comparisons agree within {tolerance:.0%}; the largest "
-            f"difference is {worst['claim']} ({worst['claim_says']}) against {worst['official_figure']} "
-            f"in {worst['period']}: {worst['difference_pct']:+.0f}%.")
 
 
 def disagreement_sentence(table: pd.DataFrame, claims: pd.DataFrame) -> str:
