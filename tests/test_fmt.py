@@ -24,3 +24,7 @@ def test_claim_amounts_carry_qualifiers():
     assert fmt.claim_amount(70, 70, "companies", "lower_bound") == "more than 70 companies"
     assert fmt.claim_amount(6e9, 8e9, "USD/yr", "range") == "$6.0 billion to $8.0 billion a year"
     assert fmt.claim_amount(2e12, 2e12, "USD/yr", "approximate") == "about $2.0 trillion a year"
+
+
+def test_ranges_of_yearly_flows_say_a_year_once():
+    assert fmt.bounds(6e9, 8e9, unit="USD/yr") == "$6.0 billion to $8.0 billion a year"

@@ -42,9 +42,13 @@ def multiple(value: float | None, digits: int = 1) -> str:
 
 
 def bounds(low: float | None, high: float | None, formatter=amount, **kwargs) -> str:
-    """One value, or ``"low-high"`` when the two differ (for range claims)."""
+    """One value, or ``"low to high"`` when the two differ (for ranges); "a year" is said once, at the end."""
     if low is None or high is None or math.isclose(low, high):
         return formatter(low if low is not None else high, **kwargs)
+    unit = kwargs.get("unit", "")
+    if formatter is amount and unit.endswith("/yr"):
+        plain = {**kwargs, "unit": unit.removesuffix("/yr")}
+        return f"{amount(low, **plain)} to {amount(high, **plain)} a year"
     return f"{formatter(low, **kwargs)} to {formatter(high, **kwargs)}"
 
 

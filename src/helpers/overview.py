@@ -136,7 +136,8 @@ def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
         return "No claim has an official figure of the same measure in the context data."
     recent = table.loc[table["years_older"] <= DATED_AFTER_YEARS]
     dated = len(table) - len(recent)
-    text = f"{int(recent['agrees'].sum())} of {len(recent)} comparisons with recent figures agree within {tolerance:.0%}"
+    text = (f"{int(recent['agrees'].sum())} of {len(recent)} comparisons with recent figures agree within "
+            f"{tolerance:.0%}")
     if not recent.empty:
         worst = recent.loc[recent["difference_pct"].abs().idxmax()]
         text += (f"; the largest difference is {worst['claim']} ({worst['claim_says']}) against "
