@@ -89,18 +89,16 @@ for note in analysis.notes:
 # ## Scenarios: where each growth rate leads
 
 # %%
-report.table(gap.scenario_table(analysis), "scenarios")
+report.table(gap.scenario_table(analysis), "scenarios", show=gap.scenario_view(analysis))
 
 # %% [markdown]
 # ## Has such growth ever been achieved? The series' own record and benchmark episodes
 
 # %%
 comparison = gap.comparison_frame(analysis)
-report.table(comparison, "growth_comparison")
-report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks")
-if analysis.history is not None:
-    report.table(analysis.history.series.rename("value").reset_index().assign(
-        context_id=analysis.history.context_ids), "history")
+report.table(comparison, "growth_comparison", show=gap.comparison_view(comparison))
+report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks", show=gap.benchmark_view(analysis.benchmarks))
+report.table(gap.history_table(analysis), "history", show=gap.history_view(analysis))
 report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
                                                    figures.loc[figures["id"].isin(analysis.context_ids)])))

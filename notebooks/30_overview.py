@@ -39,7 +39,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, fx, overview, paths
+from helpers import charts, context, fx, gap, overview, paths
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -64,7 +64,7 @@ report.say(register.conversion_sentence(conversions))
 growth = overview.growth_frame(analyses, benchmarks)
 report.chart(charts.growth_bars(growth, overview.growth_title(analyses, benchmarks),
                                 overview.source(analyses, claims, figures)))
-report.table(growth, "required_growth")
+report.table(growth, "required_growth", show=gap.comparison_view(growth))
 
 # %% [markdown]
 # ## Gaps: how far each target is from today

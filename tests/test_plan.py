@@ -23,7 +23,8 @@ def nb_dir(tmp_path: Path) -> Path:
 
 
 def fake_claims() -> list[dict[str, object]]:
-    return [{"claim_id": "PK-T-001", "year": 2030}, {"claim_id": "PK-T-002", "year": 2031}]
+    return [{"claim_id": "PK-T-001", "subject": "Exports", "year": 2030},
+            {"claim_id": "PK-T-002", "subject": "Trade", "year": 2031}]
 
 
 EXPANDERS = {"target_claims": fake_claims}
@@ -132,4 +133,4 @@ def test_project_plan_is_well_formed(tmp_path: Path) -> None:
     assert "01_claims_register" in names
     assert "10_target_gap-PK-T-001" in names and "10_target_gap-PK-T-002" in names
     gap = next(r for r in runs if r.name == "10_target_gap-PK-T-002")
-    assert gap.parameters["claim_id"] == "PK-T-002" and gap.title.endswith("PK-T-002")
+    assert gap.parameters["claim_id"] == "PK-T-002" and gap.title == "Target gap: Trade (PK-T-002)"

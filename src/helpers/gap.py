@@ -422,3 +422,52 @@ def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
                                      if not pd.isna(row["history_cagr"]) else "no history available"),
     }
     return pd.DataFrame({"value": list(measures.values())}, index=pd.Index(list(measures), name="measure"))
+
+
+def scenario_view(analysis: GapAnalysis) -> pd.DataFrame:
+    """Scenarios in words: growth a year, the level reached in the target year, the year the target is met."""
+    table = scenario_table(analysis)
+    unit = analysis.claim["unit"]
+    return pd.DataFrame({
+        "growth a year": table["rate"].map(fmt.rate),
+        f"level in {analysis.target_year}": table["value_at_target_year"].map(lambda v: fmt.amount(v, unit)),
+        "target met in": table["year_target_met"].map(lambda y: "never" if pd.isna(y) else str(int(y))),
+    })
+
+
+def comparison_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A growth-comparison frame (``comparison_frame``, ``overview.growth_frame``) with rates in per cent."""
+    return pd.DataFrame({
+        "": frame["label"],
+        "growth a year": [fmt.bounds(r.low, r.high, formatter=fmt.rate) for r in frame.itertuples()],
+        "from": frame["ids"],
+    })
+
+
+def benchmark_view(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Benchmark episodes in words."""
+    return pd.DataFrame({
+        "episode": benchmarks["name"],
+        "first year": benchmarks["start_value"].map(lambda v: fmt.amount(v, "USD")),
+        "last year": benchmarks["end_value"].map(lambda v: fmt.amount(v, "USD")),
+        "growth a year": benchmarks["cagr"].map(fmt.rate),
+        "context rows": benchmarks["context_ids"].map(", ".join),
+        "note": benchmarks["note"],
+    })
+
+
+def history_table(analysis: GapAnalysis) -> pd.DataFrame:
+    """The history series: year, period, value and context row of each point (empty without history)."""
+    if analysis.history is None:
+        return pd.DataFrame(columns=["year", "period", "value", "context_id"])
+    points = analysis.history.series
+    return pd.DataFrame({"year": list(points.index),
+                         "period": points.attrs.get("period_labels", [str(y) for y in points.index]),
+                         "value": points.to_numpy(), "context_id": analysis.history.context_ids})
+
+
+def history_view(analysis: GapAnalysis) -> pd.DataFrame:
+    """The history series in words."""
+    table = history_table(analysis)
+    return pd.DataFrame({"period": table["period"], "value": table["value"].map(lambda v: fmt.amount(v, "USD")),
+                         "context row": table["context_id"]})

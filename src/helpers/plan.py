@@ -43,7 +43,8 @@ def _target_claims() -> list[dict[str, Any]]:
     if rows and not {"id", "claim_type"} <= set(rows[0]):
         raise PlanError(f"foreach: target_claims needs the columns 'id' and 'claim_type' in {paths.CLAIMS.name}. "
                         "Fix: restore the register's header (see data/README.md)")
-    return [{"claim_id": row["id"]} for row in rows if row.get("claim_type") == "target"]
+    return [{"claim_id": row["id"], "subject": row.get("subject", "")}
+            for row in rows if row.get("claim_type") == "target"]
 
 
 #: Expanders a plan can name in ``foreach``: each returns one dict of placeholder fields per run.
