@@ -476,3 +476,15 @@ def test_format_time_and_duration() -> None:
     assert format_duration(125) == "2 min 05 s"
     assert format_duration(3700) == "1 h 01 min"
     assert format_duration(None) == "n/a"
+
+
+def test_index_says_new_report_for_a_first_success() -> None:
+    run = {"name": "r", "title": "R", "notebook": "n.ipynb", "parameters": {}, "status": "ok",
+           "last_attempt": "2026-01-01T00:00:00+00:00", "last_success": "2026-01-01T00:00:00+00:00",
+           "duration_s": 1.0, "error": None, "html": "runs/r/report.html", "failed_html": None, "tables": [],
+           "key_figures": [], "changes": [], "changes_are_new": True, "new_report": True}
+    html = render_index({"generated": "2026-01-01T00:00:00+00:00", "batch": {}, "runs": {"r": run}})
+    assert "new report" in html and "no figure changed" not in html
+    html = render_index({"generated": "2026-01-01T00:00:00+00:00", "batch": {},
+                         "runs": {"r": {**run, "new_report": False}}})
+    assert "no figure changed" in html

@@ -354,6 +354,8 @@ def figure_changes(
         new_value = after.get("value") if after else None
         if before is not None and after is not None and _same_value(old_value, new_value):
             continue
+        if old_value is None and new_value is None:
+            continue  # a figure with no value before or after (e.g. no baseline) has nothing to report
         fig = after or before or {}
         refs = {
             "claims": sorted({*(before or {}).get("claims", []), *(after or {}).get("claims", [])}),
@@ -459,6 +461,7 @@ def record_success(
         "key_figures": new_figures,
         "changes": changes,
         "changes_are_new": True,
+        "new_report": not had_success,
         "changes_since": old.get("last_success"),
         "versions": versions,
         **fp.as_record(),

@@ -420,6 +420,7 @@ def _run_row(run: dict) -> dict:
         "key_figures": figures,
         "changes": changes,
         "changes_are_new": bool(run.get("changes_are_new")),
+        "new_report": bool(run.get("new_report")),
     }
 
 
