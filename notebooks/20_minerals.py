@@ -27,17 +27,16 @@
 # ---
 
 # %% [markdown]
-# # Minerals: claimed reserves worth trillions, exports worth billions a year
+# # Minerals: claimed reserves against exports, the export ambition, and the record
 #
-# The article puts Pakistan's mineral resources at a value in the trillions of dollars, its mineral exports at
-# a few billion dollars a year, and an ambition to raise them several-fold. This report sets the stock against
-# the flow, follows three export paths to the ambition, and places the claims beside reported figures on the
-# sector and its largest projects.
+# The register holds a value for Pakistan's mineral resources, its current mineral exports, and an ambition
+# for those exports. This report sets the stock against the flow, follows three export paths to the ambition,
+# and places the claims beside reported figures on the sector and its largest projects.
 
 # %% tags=["parameters"]
 by_year: int = 2035  # year by which the cumulative share of reserves is measured (exports of by_year included)
 base_year: int = 2026  # first year of exports counted (the year of the claims), counted in full
-ramp_years: int = 10  # years to reach the export ambition (the article gives no year)
+ramp_years: int = 9  # years to reach the export ambition (the article gives no year; 9 reaches it by 2035)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/20_minerals)
 
@@ -65,13 +64,13 @@ target = register.get_claim(claims, minerals.EXPORTS_TARGET)
 investment = register.get_claim(claims, minerals.INVESTMENT_TARGET)
 
 # %% [markdown]
-# ## The claims: a stock of reserves against a yearly flow of exports
+# ## The claims: a stock of reserves and a yearly flow of exports
 
 # %%
 report.table(used.drop(columns=["per_year", "base_unit"]), "mineral_claims", show=register.readable_table(used))
 
 # %% [markdown]
-# ## At today's pace, a year of exports is a tiny fraction of the claimed reserves
+# ## Today's exports as a share of the claimed reserves
 
 # %%
 top = minerals.headline(claims)
@@ -86,7 +85,7 @@ report.say(f"The claimed reserves are worth {minerals.claim_text(reserves)} (a s
            "their export price, reserves at whatever price the speaker assumed.")
 
 # %% [markdown]
-# ## Export paths: even the ambition would export a small share of the reserves
+# ## Export paths to the ambition, and the share of the reserves they would export
 #
 # Three paths from today's exports: flat, and constant yearly growth to each end of the ambition, reached after
 # `ramp_years` and held afterwards. Every year from `base_year` to `by_year` is counted, both included.
@@ -109,7 +108,7 @@ yearly = minerals.yearly_table(export_paths, levels, top.reserves)
 report.table(yearly, "export_paths_by_year", show=minerals.readable_yearly(yearly))
 
 # %% [markdown]
-# ## Context: the ambition is about the value of all the minerals Pakistan now produces
+# ## Context: the claims beside reported figures for the sector
 #
 # The claims beside the figures the claim-series mapping links to them (the latest point of each series), each
 # with its publisher, period and confidence. Fiscal years run July to June.
@@ -155,7 +154,7 @@ report.chart(charts.flow_bars_chart(
     used.loc[used["id"].isin(bars["id"])], linked.loc[linked["id"].isin(bars["id"])].drop_duplicates("id")))
 
 # %% [markdown]
-# ## Projects: one mine, Reko Diq, costs about as much as the investment target
+# ## Projects: Reko Diq and Saindak beside the investment target
 
 # %%
 projects = minerals.project_figures(figures)

@@ -325,8 +325,8 @@ def said(nb) -> str:
 
 
 @pytest.mark.slow
-def test_notebook_default_run(tmp_path):
-    nb, out = run_notebook(tmp_path)
+def test_notebook_run_with_a_ten_year_ramp(tmp_path):
+    nb, out = run_notebook(tmp_path, ramp_years=10)  # the hand-checked sums above
     figures = outputs.read_key_figures(out)
     assert figures["exports_share_of_reserves_per_year"].value == pytest.approx(2e9 / 6e12)
     assert figures["exports_share_of_reserves_per_year"].claims == sorted([minerals.EXPORTS, minerals.RESERVES])
@@ -349,7 +349,7 @@ def test_notebook_default_run(tmp_path):
 
 @pytest.mark.slow
 def test_notebook_with_a_later_by_year(tmp_path):
-    nb, out = run_notebook(tmp_path, by_year=2050)
+    nb, out = run_notebook(tmp_path, by_year=2050, ramp_years=10)
     figures = outputs.read_key_figures(out)
     assert figures["share_of_reserves_flat"].value == pytest.approx(25 * 2e9 / 6e12)  # 2026..2050: 25 years
     assert figures["cumulative_exports_ramp_high"].value == pytest.approx(RAMP_HIGH_2035 + 15 * 8e9)
@@ -373,7 +373,7 @@ def test_notebook_follows_the_register_when_a_claim_changes(tmp_path, monkeypatc
     claims_copy = tmp_path / "claims.csv"
     frame.to_csv(claims_copy, index=False)
     monkeypatch.setenv("PAKCLAIMS_SEEDS", str(seeds))
-    nb, out = run_notebook(tmp_path, claims_path=str(claims_copy))
+    nb, out = run_notebook(tmp_path, claims_path=str(claims_copy), ramp_years=10)
     figures = outputs.read_key_figures(out)
     assert figures["exports_share_of_reserves_per_year"].value == pytest.approx(3e9 / 6e12)
     assert figures["share_of_reserves_flat"].value == pytest.approx(10 * 3e9 / 6e12)
