@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from helpers import paths
+from helpers import fmt, paths
 
 if TYPE_CHECKING:
     import nbformat
@@ -114,7 +114,7 @@ def _percent(p: float) -> str:
 
 def format_value(value: float | None, unit: str = "") -> str:
     """Write a figure for a reader: ``5.0e10, ""`` -> "50.0 billion", ``0.367, "fraction/yr"`` ->
-    "36.7% a year", ``2e9, "USD"`` -> "US$2.0 billion", ``250000, "tonnes copper/yr"`` ->
+    "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion" (money as ``helpers.fmt.amount`` writes it), ``250000, "tonnes copper/yr"`` ->
     "250,000 tonnes copper a year".
 
     Understands fractions and percents, multiples ("x"), currencies (``USD``/``US$`` and any ISO code),
@@ -162,10 +162,8 @@ def format_value(value: float | None, unit: str = "") -> str:
         out = str(round(x))
     elif key in {"year", "years", "yr", "yrs"}:
         out = f"{_plain(x)} year{'' if abs(x) == 1 else 's'}"
-    elif key in _DOLLAR:
-        out = ("-" if x < 0 else "") + "US$" + _scaled(abs(x))
-    elif re.fullmatch(r"[A-Z]{3}", text):  # ISO 4217 code: PKR, CNY, UZS, IRR, EUR ...
-        out = f"{'-' if x < 0 else ''}{text} {_scaled(abs(x))}"
+    elif key in _DOLLAR or re.fullmatch(r"[A-Z]{3}", text):  # money: written as the reports write it
+        out = ("-" if x < 0 else "") + fmt.amount(abs(x), "USD" if key in _DOLLAR else text)
     elif text:
         out = f"{_scaled(x)} {text}"
     else:
