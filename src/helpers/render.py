@@ -114,8 +114,8 @@ def _percent(p: float) -> str:
 
 def format_value(value: float | None, unit: str = "") -> str:
     """Write a figure for a reader: ``5.0e10, ""`` -> "50.0 billion", ``0.367, "fraction/yr"`` ->
-    "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion" (money as ``helpers.fmt.amount`` writes it), ``250000, "tonnes copper/yr"`` ->
-    "250,000 tonnes copper a year".
+    "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion" (money as ``helpers.fmt.amount`` writes it),
+    ``250000, "tonnes copper/yr"`` -> "250,000 tonnes copper a year".
 
     Understands fractions and percents, multiples ("x"), currencies (``USD``/``US$`` and any ISO code),
     scale words in the unit ("USD bn"), per-year suffixes ("/yr", "per year", "p.a.") and price-basis
