@@ -189,17 +189,6 @@ def test_historical_growth_of_a_context_series(figures: pd.DataFrame) -> None:
     assert econ.historical_cagr(trade, 2014, 2024) == pytest.approx((404 / 36) ** 0.1 - 1)
 
 
-def test_source_line_and_compressed_ids(figures: pd.DataFrame) -> None:
-    assert context.compress_ids(["F001", "F002", "F003", "F005", "F007", "F008"]) == "F001-F003, F005, F007, F008"
-    line = context.source_line(figures, ["F067", "F068", "F069", "F073"])
-    assert line.startswith("Source: Daily Times / APP")
-    assert "(F067-F069)" in line and "(F073)" in line
-    with pytest.raises(SeriesError, match="F999"):
-        context.source_line(figures, ["F999"])
-
-
-# --- claim mapping ---------------------------------------------------------------------------------
-
 def test_claim_series_maps_the_register_claims(mapping: pd.DataFrame) -> None:
     assert set(mapping["relation"]) <= set(context.RELATIONS)
 

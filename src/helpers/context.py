@@ -252,33 +252,6 @@ def series(df: pd.DataFrame, indicator: str | Sequence[str], geo: str, partner: 
     return result
 
 
-def source_line(df: pd.DataFrame, ids: Sequence[str]) -> str:
-    """"Source: <publisher> (F001-F014); ..." for the context rows ``ids``, built from the data."""
-    chosen = df.loc[df["id"].isin(list(ids))]
-    missing = sorted(set(ids) - set(chosen["id"]))
-    if missing:
-        raise SeriesError(f"context ids {missing} are not in the context figures. Fix: use ids from the data")
-    parts = [f"{publisher} ({compress_ids(list(group['id']))})"
-             for publisher, group in chosen.groupby("source_publisher", sort=False)]
-    return "Source: " + "; ".join(parts)
-
-
-def compress_ids(ids: Sequence[str]) -> str:
-    """Ids as short text: runs of three or more consecutive ids become ranges (F001-F014, F073, F075)."""
-    def number(ident: str) -> tuple[str, int] | None:
-        found = re.fullmatch(r"([A-Za-z]+)(\d+)", ident)
-        return (found[1], int(found[2])) if found else None
-
-    runs: list[list[str]] = []
-    for ident in ids:
-        here, last = number(ident), number(runs[-1][-1]) if runs else None
-        if here and last and here[0] == last[0] and here[1] == last[1] + 1:
-            runs[-1].append(ident)
-        else:
-            runs.append([ident])
-    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(run) for run in runs)
-
-
 # --- claim-to-series mapping ------------------------------------------------------------------------
 
 def load_claim_series(path: Path = paths.CLAIM_SERIES, context: pd.DataFrame | None = None) -> pd.DataFrame:
