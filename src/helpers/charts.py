@@ -206,15 +206,6 @@ def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
     return finish(fig, source)
 
 
-def _share_label(share: float) -> str:
-    """A fraction as a percentage with two significant figures (0.00667 -> "0.67%")."""
-    percent = share * 100.0
-    if percent <= 0 or not math.isfinite(percent):
-        return "0%"
-    digits = max(0, 1 - math.floor(math.log10(percent)))
-    return f"{percent:.{digits}f}%"
-
-
 def _linear_money_axis(ax: Axes, axis: str = "y", currency: str = "USD") -> None:
     """Format a linear money axis from zero: round steps, each tick in words with the digits it needs."""
     def label(value: float, _: object) -> str:
@@ -243,7 +234,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
         colour = colours[number % len(colours)]
         ax.plot(years, values, color=colour, linestyle=styles[number % len(styles)], linewidth=2, marker="o",
                 markersize=3, label=str(labels.get(key, key)))
-        ax.annotate(str(f"{fmt.amount(values[-1], currency)} = {_share_label(values[-1] / whole)}"),
+        ax.annotate(str(f"{fmt.amount(values[-1], currency)} = {fmt.share(values[-1] / whole)}"),
                     xy=(years[-1], values[-1]), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=8.5, color=colour)
     span = years[-1] - years[0]

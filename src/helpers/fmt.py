@@ -34,6 +34,17 @@ def rate(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
+def share(value: float | None, significant: int = 2) -> str:
+    """A small fraction as a percentage with ``significant`` figures: 0.000333 -> "0.033%", 0.0067 -> "0.67%"."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    percent = value * 100.0
+    if percent == 0:
+        return "0%"
+    digits = max(0, significant - 1 - math.floor(math.log10(abs(percent))))
+    return f"{percent:.{digits}f}%"
+
+
 def multiple(value: float | None, digits: int = 1) -> str:
     """A ratio -> ``"16.7x"``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

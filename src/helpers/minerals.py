@@ -88,15 +88,8 @@ def claim_text(claim: pd.Series) -> str:
     return fmt.claim_amount(claim["value_low"], claim["value_high"], claim["unit"], claim["qualifier"])
 
 
-def share_text(share: float, significant: int = 2) -> str:
-    """A fraction as a percentage with ``significant`` figures: 0.000333 -> "0.033%", 0.0067 -> "0.67%"."""
-    if share is None or not math.isfinite(share):
-        return "n/a"
-    percent = share * 100.0
-    if percent == 0:
-        return "0%"
-    digits = max(0, significant - 1 - math.floor(math.log10(abs(percent))))
-    return f"{percent:.{digits}f}%"
+#: Small shares of the reserves, as percentages with two significant figures (one formatter: helpers.fmt).
+share_text = fmt.share
 
 
 @dataclass(frozen=True)
