@@ -79,7 +79,9 @@ def test_every_candidate_exactly(suggested):
     assert list(candidates.columns) == REGISTER_COLUMNS
     got = [tuple(row[f] for f in FIELDS) for row in candidates.to_dict("records")]
     assert got == EXPECTED
-    assert set(candidates["as_of"]) == {"2026-03-10"}
+    as_of = dict(zip(candidates["id"], candidates["as_of"], strict=True))
+    assert as_of.pop("uz-pk-trade") == "2024"  # "up from about $400 million in 2024": the year it states
+    assert set(as_of.values()) == {"2026-03-10"}  # the article's date line
     assert set(candidates["seed_file"]) == {"new_article.txt"}
     assert set(candidates["notes"]) == {NOTES}
     subjects = ["Macro: Pakistan", "Exports: Pakistan-China", "Exports: Pakistan-China"]

@@ -332,7 +332,8 @@ def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame,
             "partner": partner, "value": _plain(q.value) if q.qualifier != "range" else "",
             "value_low": _plain(q.low) if q.qualifier == "range" else "",
             "value_high": _plain(q.high) if q.qualifier == "range" else "",
-            "unit": q.unit, "qualifier": q.qualifier, "as_of": as_of, "horizon_year": horizon_year,
+            "unit": q.unit, "qualifier": q.qualifier, "as_of": _stated_year(clause, q_to, claim_type) or as_of,
+            "horizon_year": horizon_year,
             "speaker": _speaker(sentence), "seed_file": article.name, "offset": s_start, "quote": sentence,
             "notes": NOTES,
         })  # fmt: skip
@@ -342,6 +343,17 @@ def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame,
     cand = pd.DataFrame(candidates, columns=REGISTER_COLUMNS)
     excl = pd.DataFrame(exclusions, columns=EXCLUSION_COLUMNS)
     return cand, excl
+
+
+_STATED_YEAR_RE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:in|during|for|as of)\s+((?:19|20)\d\d)\b")
+
+
+def _stated_year(clause: str, q_to: int, claim_type: str) -> str:
+    """The year a fact is stated for, when the words right after it say so ("$400 million in 2024")."""
+    if claim_type == "target":
+        return ""
+    found = _STATED_YEAR_RE.search(clause[q_to:])
+    return found.group(1) if found else ""
 
 
 def _link_baselines(candidates: list[dict[str, str]]) -> None:
