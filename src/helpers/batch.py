@@ -211,20 +211,19 @@ def plan_parameters(
             )
     planned: list[PlannedRun] = []
     cache: dict[str, Any] = {}
+    by_problem: dict[str, list[str]] = {}  # the same problem in many runs (e.g. a -p override) is said once
     for run in runs:
         params = dict(run.parameters)
         params.update({k: v for k, v in overrides.items() if k in declared[run.notebook_path]})
         checked = {**params, "output_dir": str(Path(tempfile.gettempdir()) / "staging")}
-        problems.extend(
-            parameter_problems(
-                run.notebook_path,
-                checked,
-                claims_path=claims_path,
-                where=f"run '{run.name}' ({run.notebook})",
-                _cache=cache,
-            )
-        )
+        for problem in parameter_problems(
+            run.notebook_path, checked, claims_path=claims_path, where=run.notebook, _cache=cache
+        ):
+            by_problem.setdefault(problem, []).append(run.name)
         planned.append(PlannedRun(run, params))
+    for problem, names in by_problem.items():
+        shown = ", ".join(f"'{n}'" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        problems.append(f"run{'s' if len(names) > 1 else ''} {shown}: {problem}")
     if problems:
         raise ParameterError(
             list(dict.fromkeys(problems)), notebook=f"the runs of {plan_name}; nothing was run"

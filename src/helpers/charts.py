@@ -109,7 +109,8 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     orders = math.log10(top["value_high"] / bottom["value_low"]) if bottom["value_low"] > 0 else float("nan")
     title = (f"Claimed amounts span {orders:.1f} orders of magnitude, from {fmt.amount(bottom['value_low'])} "
              f"to {fmt.amount(top['value_high'])}")
-    fig, ax = new_chart(title, "Money claims in the register, US$ (log scale); targets in red, ranges as spans",
+    fig, ax = new_chart(title, "Money claims in the register, US$ (log scale): stocks and yearly flows together, "
+                        "labels say which; targets in red, ranges as spans",
                         size=(9.0, 0.45 * len(frame) + 2.2))
     for y, row in enumerate(frame.itertuples()):
         colour = PALETTE["target"] if row.claim_type == "target" else PALETTE["claim"]
