@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from helpers import claims as register
@@ -152,20 +150,9 @@ def test_notebook_default_run_writes_key_figures_tables_and_chart(tmp_path):
 
 
 @pytest.mark.slow
-def test_verdict_follows_the_data_when_a_claim_changes(tmp_path, monkeypatch):
+def test_verdict_follows_the_data_when_a_claim_changes(tmp_path, restate_claim):
     """Change the $50B target to $60B in a temporary copy of the article and the register: the verdict moves."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(paths.SEEDS, seeds)
-    article = seeds / "004_a7c00857fc1d37e6.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("$50 billion by 2035", "$60 billion by 2035"),
-                       encoding="utf-8")
-    frame = pd.read_csv(paths.CLAIMS, dtype=str, keep_default_na=False)
-    row = frame["id"].eq("pk-cn-exports-2035-target")
-    frame.loc[row, "value"] = "60000000000"
-    frame.loc[row, "quote"] = "to $60 billion by 2035"
-    claims_copy = tmp_path / "claims.csv"
-    frame.to_csv(claims_copy, index=False)
-    monkeypatch.setenv("PAKCLAIMS_SEEDS", str(seeds))
+    claims_copy = restate_claim("pk-cn-exports-2035-target", "$50 billion by 2035", "$60 billion by 2035", 60e9)
     executed, out = run(tmp_path, claims_path=str(claims_copy))
     expected = (60 / 3) ** (1 / 9) - 1
     assert outputs.read_key_figures(out)["required_cagr_low"].value == pytest.approx(expected)

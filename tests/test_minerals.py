@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 from pathlib import Path
 
 import matplotlib
@@ -357,22 +356,10 @@ def test_notebook_with_a_later_by_year(tmp_path):
 
 
 @pytest.mark.slow
-def test_notebook_follows_the_register_when_a_claim_changes(tmp_path, monkeypatch):
+def test_notebook_follows_the_register_when_a_claim_changes(tmp_path, restate_claim):
     """Exports of $3B instead of $2B in a temporary copy of the article and the register: the figures move."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(paths.SEEDS, seeds)
-    article = seeds / "004_a7c00857fc1d37e6.txt"
-    text = article.read_text(encoding="utf-8")
-    assert "currently only $2 billion per year" in text
-    article.write_text(text.replace("currently only $2 billion per year", "currently only $3 billion per year"),
-                       encoding="utf-8", newline="")
-    frame = pd.read_csv(paths.CLAIMS, dtype=str, keep_default_na=False)
-    row = frame["id"].eq(minerals.EXPORTS)
-    frame.loc[row, "value"] = "3000000000"
-    frame.loc[row, "quote"] = frame.loc[row, "quote"].str.replace("$2 billion", "$3 billion", regex=False)
-    claims_copy = tmp_path / "claims.csv"
-    frame.to_csv(claims_copy, index=False)
-    monkeypatch.setenv("PAKCLAIMS_SEEDS", str(seeds))
+    claims_copy = restate_claim(minerals.EXPORTS, "currently only $2 billion per year",
+                                "currently only $3 billion per year", 3e9)
     nb, out = run_notebook(tmp_path, claims_path=str(claims_copy), ramp_years=10)
     figures = outputs.read_key_figures(out)
     assert figures["exports_share_of_reserves_per_year"].value == pytest.approx(3e9 / 6e12)
