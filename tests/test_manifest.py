@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import manifest as mf
+from helpers.files import sha256_file
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_snapshot_hashes_data_seeds_and_source(project: mf.Sources) -> None:
         "seeds/001.txt",
     }
     assert set(snap.source) == {"src/helpers/econ.py", "src/helpers/templates/page.html.j2"}
-    assert snap.data["seeds/001.txt"] == mf.sha256_file(project.root / "seeds" / "001.txt")
+    assert snap.data["seeds/001.txt"] == sha256_file(project.root / "seeds" / "001.txt")
     assert set(snap.rows["data/claims.csv"]) == {"C1", "C2", "C3"}
     assert "data/fx_rates.csv" not in snap.rows
 

@@ -39,6 +39,7 @@ from typing import Any, TextIO
 from helpers import manifest as mf
 from helpers import paths
 from helpers.errors import BatchLockedError, ParameterError, ProjectError, ReportsDirError
+from helpers.files import write_atomic
 from helpers.params import parameter_problems, read_parameters
 from helpers.plan import Expander, Run, load_plan, select_runs
 
@@ -798,7 +799,7 @@ def _write_index(ctx: BatchContext) -> str:
     try:
         from helpers.render import render_index
 
-        mf.write_atomic(ctx.reports_dir / INDEX_FILE, render_index(ctx.manifest))
+        write_atomic(ctx.reports_dir / INDEX_FILE, render_index(ctx.manifest))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
     return ""

@@ -23,6 +23,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.errors import CoverageError, Problem, ProjectError, RegisterError
+from helpers.files import write_csvs
 
 REGISTER_COLUMNS: list[str] = [
     "id", "topic", "claim_type", "subject", "geo", "partner", "value", "value_low", "value_high", "unit",
@@ -408,9 +409,6 @@ def append_reviewed(candidates: Path, exclusions: Path | None = None, claims_pat
     the merged register, exclusions and coverage are checked on temporary copies. The register files are
     replaced atomically, and not at all when anything fails. Returns (ids added, exclusions added).
     """
-    import os
-    import tempfile
-
     problems = validate_register(candidates, seeds_dir)
     existing = pd.read_csv(claims_path, dtype=str, keep_default_na=False, encoding="utf-8")
     new = pd.read_csv(candidates, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -426,20 +424,9 @@ def append_reviewed(candidates: Path, exclusions: Path | None = None, claims_pat
                 else pd.DataFrame(columns=EXCLUSION_COLUMNS))
     merged = {claims_path: pd.concat([existing, new[REGISTER_COLUMNS]], ignore_index=True),
               exclusions_path: pd.concat([old_excl, new_excl[EXCLUSION_COLUMNS]], ignore_index=True)}
-    temps: dict[Path, str] = {}
-    try:
-        for target, frame in merged.items():
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                frame.to_csv(stream, index=False, lineterminator="\n")
-            temps[target] = temp
-        check_inputs(Path(temps[claims_path]), Path(temps[exclusions_path]), seeds_dir)
-        for target, temp in temps.items():
-            os.replace(temp, target)
-    finally:
-        for temp in temps.values():
-            if os.path.exists(temp):
-                os.remove(temp)
+    # register files are curated data checked against the seeds: written as they are, not neutralised
+    write_csvs(merged, for_people=False,
+               check=lambda temps: check_inputs(temps[claims_path], temps[exclusions_path], seeds_dir))
     return new["id"].tolist(), len(new_excl)
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from helpers import econ, paths
 from helpers.errors import ContextDataError, Problem, ProjectError
-from helpers.manifest import sha256_file
+from helpers.files import sha256_file
 from helpers.periods import FORMS, Period, PeriodError, parse_period
 
 CONTEXT_COLUMNS: list[str] = ["id", "indicator", "geo", "partner", "year", "value", "unit", "source_publisher",

@@ -25,18 +25,17 @@ nbclient or nbformat: a batch with nothing to do stays fast.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from helpers import paths
+from helpers.files import sha256_file, stable_hash, write_atomic
 
 SCHEMA = 1
 MANIFEST_FILE = "manifest.json"
@@ -76,21 +75,6 @@ class Sources:
             return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return Path(path).resolve().as_posix()
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def stable_hash(obj: Any) -> str:
-    """SHA-256 of a JSON-serialisable object, independent of key order."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _walk(directory: Path, suffixes: tuple[str, ...] | None = None) -> Iterable[Path]:
@@ -397,22 +381,6 @@ def load_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("runs"), dict):
         return {}
     return data
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (readers never see half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_manifest(path: Path, manifest: dict[str, Any]) -> None:

@@ -8,9 +8,7 @@ id -- that the reviewer corrects. Nothing here decides what enters the register.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ import pandas as pd
 
 from helpers.claims import EXCLUSION_COLUMNS, REGISTER_COLUMNS
 from helpers.errors import ArticleError
+from helpers.files import write_csvs
 from helpers.quantities import Quantity, find_quantities
 
 NOTES = "suggested; review"
@@ -386,17 +385,6 @@ def write_suggestions(article: Path, out_dir: Path, existing_ids: set[str]) -> t
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = Path(article).stem
     targets = (out_dir / f"{stem}.candidates.csv", out_dir / f"{stem}.exclusions.csv")
-    temps = []
-    try:
-        for frame, target in zip((candidates, exclusions), targets, strict=True):
-            handle, temp = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                frame.to_csv(stream, index=False, lineterminator="\n")
-            temps.append(temp)
-        for temp, target in zip(temps, targets, strict=True):
-            os.replace(temp, target)
-    finally:
-        for temp in temps:
-            if os.path.exists(temp):
-                os.remove(temp)
+    # reviewers open these in a spreadsheet: formula-like text is neutralised (files.restore_cell undoes it)
+    write_csvs(dict(zip(targets, (candidates, exclusions), strict=True)), for_people=True)
     return targets
