@@ -1,0 +1,257 @@
+"""The domain vocabulary: units, currencies, scale words, qualifiers, and an amount that knows itself.
+
+One word, one place. Every module that asks "is this unit money?", "what does 'bn' multiply by?", "which
+qualifier is 'more than'?" or "what is the central value of 'about $3 billion'?" asks here.
+
+* **Units** come from ``data/units.csv`` (``unit, dimension, symbol, prefixes, words, description``): a
+  currency is a row with dimension ``money`` whose ``unit`` is its ISO 4217 code; ``prefixes`` are the ways
+  news writes it before a number (``$``, ``US$``, ``Rs``) and ``words`` the ways it writes it after (or
+  spelt out: ``dollars``, ``rupees``). A register unit is a row's ``unit``, optionally with ``/yr`` for a
+  yearly flow (``USD/yr``). Adding a currency is a row there plus its rates in ``data/fx_rates.csv``.
+* **Scale words** (``SCALE_WORDS``): every word or abbreviation that multiplies a number, for reading;
+  ``SCALE_NAMES`` the words reports write.
+* **Qualifiers**: the register's kinds (``QUALIFIERS``), ``KIND_OF_PHRASE`` (reading: "more than" ->
+  ``lower_bound``) and ``PHRASE_OF_KIND`` (writing: ``lower_bound`` -> "more than").
+* **Amount**: low / central / high with unit and qualifier, from a register row; it knows whether it is
+  money, whether it is a yearly flow, and converts to US$ with a dated rate (``helpers.fx``).
+
+Context figures (the reference data) write units in words ("current US$", "tonnes copper/yr");
+``currency_of`` reads those too.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from helpers import paths
+
+PER_YEAR = "/yr"
+UNIT_COLUMNS: tuple[str, ...] = ("unit", "dimension", "symbol", "prefixes", "words", "description")
+MONEY = "money"
+
+# ------------------------------------------------------------------------------------------------ units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of ``data/units.csv``."""
+
+    code: str  # "USD", "acres"
+    dimension: str  # money | ratio | area | count | mass ...
+    symbol: str = ""  # how reports write a money amount's prefix ("$", "Rs "); "" = the code and a space
+    prefixes: tuple[str, ...] = ()  # written before a number in news ("$", "US$", "Rs")
+    words: tuple[str, ...] = ()  # written after a number or spelt out ("dollars", "rupees")
+    description: str = ""
+
+    @property
+    def is_money(self) -> bool:
+        """True for a currency."""
+        return self.dimension == MONEY
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
+
+
+@lru_cache(maxsize=8)
+def _read_units(path: str, _mtime: float) -> dict[str, Unit]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row["unit"].strip(): Unit(row["unit"].strip(), (row.get("dimension") or "").strip(),
+                                      (row.get("symbol") or ""), _split(row.get("prefixes")),
+                                      _split(row.get("words")), (row.get("description") or "").strip())
+            for row in rows if (row.get("unit") or "").strip()}
+
+
+def load_units(path: str | Path | None = None) -> dict[str, Unit]:
+    """The units table by code (cached until the file changes). Validation is the register check's job."""
+    target = Path(path) if path is not None else paths.UNITS
+    return _read_units(str(target), target.stat().st_mtime)
+
+
+def base_unit(unit: str) -> str:
+    """A register unit without its per-year mark: ``"USD/yr"`` -> ``"USD"``."""
+    return str(unit).strip().removesuffix(PER_YEAR)
+
+
+def is_per_year(unit: str) -> bool:
+    """True for a yearly flow (``"USD/yr"``, ``"tonnes/yr"``)."""
+    return str(unit).strip().endswith(PER_YEAR)
+
+
+def find_unit(unit: str, units: Mapping[str, Unit] | None = None) -> Unit | None:
+    """The units-table row of a register unit (``"PKR/yr"`` -> the PKR row), or None when unknown."""
+    table = units if units is not None else load_units()
+    return table.get(base_unit(unit))
+
+
+def currencies(units: Mapping[str, Unit] | None = None) -> dict[str, Unit]:
+    """Every currency of the units table, by ISO code."""
+    table = units if units is not None else load_units()
+    return {code: u for code, u in table.items() if u.is_money}
+
+
+#: How context figures (reference data) write the US dollar.
+_USD_WORDS = {"US$", "$", "USD", "CURRENT US$", "US DOLLARS", "DOLLARS", "NOMINAL US$"}
+
+
+def currency_of(unit: str, units: Mapping[str, Unit] | None = None) -> str | None:
+    """The ISO code of a money unit, or None: ``"PKR/yr"`` -> ``"PKR"``, ``"current US$"`` -> ``"USD"``,
+    ``"acres"`` -> None. A three-letter code that the units table lacks is still read as a code."""
+    base = str(unit).split("/")[0].strip()
+    if base.upper() in _USD_WORDS:
+        return "USD"
+    found = find_unit(base, units)
+    if found is not None:
+        return found.code if found.is_money else None
+    return base if re.fullmatch(r"[A-Z]{3}", base) else None
+
+
+def is_money(unit: str, units: Mapping[str, Unit] | None = None) -> bool:
+    """True when ``unit`` (a register or context unit) is an amount of money."""
+    return currency_of(unit, units) is not None
+
+
+# ----------------------------------------------------------------------------------------- scale words
+
+#: Every word or abbreviation news uses to multiply a number, lower case (reading). Short forms that are
+#: also ordinary letters ("m", "b", "k", "tr", "cr") are safe only after a currency; the parser decides.
+SCALE_WORDS: dict[str, int] = {
+    "hundred": 10**2, "thousand": 10**3, "k": 10**3, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5,
+    "lacs": 10**5, "million": 10**6, "mn": 10**6, "mln": 10**6, "m": 10**6, "crore": 10**7, "crores": 10**7,
+    "cr": 10**7, "billion": 10**9, "bn": 10**9, "bln": 10**9, "b": 10**9, "arab": 10**9, "arabs": 10**9,
+    "kharab": 10**11, "trillion": 10**12, "tn": 10**12, "trn": 10**12, "tr": 10**12,
+}  # fmt: skip
+#: The scale words reports write, largest first.
+SCALE_NAMES: tuple[tuple[float, str], ...] = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"),
+                                              (1e3, "thousand"))
+
+# ------------------------------------------------------------------------------------------- qualifiers
+
+QUALIFIERS: tuple[str, ...] = ("exact", "approximate", "lower_bound", "upper_bound", "range")
+#: Reading: the words news puts before (or after) a figure, lower case, and the qualifier kind they mean.
+KIND_OF_PHRASE: dict[str, str] = {}
+for _kind, _phrases in {
+    "approximate": ["about", "around", "approximately", "approx.", "approx", "nearly", "almost", "roughly",
+                    "some", "close to", "an estimated", "estimated", "circa", "in the region of", "~",
+                    "or so", "just under", "just over"],
+    "lower_bound": ["more than", "over", "above", "at least", "in excess of", "upwards of", "exceeding",
+                    "greater than", "no less than", "not less than", "a minimum of", "north of", "or more",
+                    "and above", "+", "minimum", "min"],
+    "upper_bound": ["up to", "less than", "under", "below", "as much as", "as many as", "at most",
+                    "no more than", "not more than", "fewer than", "a maximum of", "as high as", "or less",
+                    "maximum", "max"],
+    "exact": ["only", "just", "merely", "a mere", "mere", "exactly", "exact"],
+    "range": ["between", "range"],
+}.items():  # fmt: skip
+    KIND_OF_PHRASE.update({phrase: _kind for phrase in _phrases})
+for _kind in QUALIFIERS:
+    KIND_OF_PHRASE[_kind] = _kind
+    KIND_OF_PHRASE[_kind.replace("_", " ")] = _kind
+KIND_OF_PHRASE[""] = "exact"
+#: Writing: the words a report puts before a figure of each kind ("" for exact figures and ranges).
+PHRASE_OF_KIND: dict[str, str] = {"exact": "", "range": "", "approximate": "about", "lower_bound": "more than",
+                                  "upper_bound": "up to"}
+
+
+def qualifier_kind(text: str | None) -> str | None:
+    """The qualifier kind of a phrase ("More than" -> ``lower_bound``), or None when it is not one."""
+    key = " ".join(str(text or "").strip().lower().replace("-", " ").split())
+    return KIND_OF_PHRASE.get(key) or KIND_OF_PHRASE.get(key.replace(" ", "_"))
+
+
+# ---------------------------------------------------------------------------------------------- amounts
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A stated figure: ``low`` / ``high`` bounds as stated, the ``value`` stated (None for a range), its
+    register ``unit`` and ``qualifier``.
+
+    For a point figure low = high = value, whatever the qualifier; the qualifier says how to read it
+    ("more than $10 billion": the truth is at least 10e9). ``central`` is the one number that stands for
+    the figure: the stated value, else the middle of a range.
+    """
+
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    qualifier: str = "exact"
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Amount:
+        """An Amount from a register row (``value``, ``value_low``, ``value_high``, ``unit``, ``qualifier``)."""
+        value = _number(row.get("value"))
+        low, high = _number(row.get("value_low")), _number(row.get("value_high"))
+        qualifier = str(row.get("qualifier") or "exact")
+        if qualifier != "range":
+            low = value if low is None else low
+            high = value if high is None else high
+        return cls(value if qualifier != "range" else None, low, high, str(row.get("unit") or ""), qualifier)
+
+    @property
+    def central(self) -> float | None:
+        """The stated value; else the middle of the range; else its one known end."""
+        if self.value is not None:
+            return self.value
+        if self.low is not None and self.high is not None:
+            return (self.low + self.high) / 2.0
+        return self.low if self.low is not None else self.high
+
+    @property
+    def is_range(self) -> bool:
+        """True when the figure is stated as a range of two different ends."""
+        return self.low is not None and self.high is not None and not math.isclose(self.low, self.high)
+
+    @property
+    def currency(self) -> str | None:
+        """The ISO code when the amount is money, else None."""
+        return currency_of(self.unit)
+
+    @property
+    def is_money(self) -> bool:
+        """True for an amount of money."""
+        return self.currency is not None
+
+    @property
+    def per_year(self) -> bool:
+        """True for a yearly flow."""
+        return is_per_year(self.unit)
+
+    def scaled(self, factor: float, unit: str) -> Amount:
+        """The same figure multiplied by ``factor`` and written in ``unit`` (e.g. converted to US$)."""
+        def times(x: float | None) -> float | None:
+            return None if x is None else x * factor
+        return Amount(times(self.value), times(self.low), times(self.high), unit, self.qualifier)
+
+    def to_usd(self, rate: Mapping[str, Any] | None) -> Amount:
+        """This amount in US dollars with ``rate`` (a row of ``data/fx_rates.csv`` as ``helpers.fx`` picks it
+        for the amount's date: ``per_usd`` units of the currency per dollar). ``None`` for an amount already in
+        US dollars. ValueError when the amount is not money or the rate is of another currency."""
+        code = self.currency
+        if code is None:
+            raise ValueError(f"unit {self.unit!r} is not a currency, so it cannot be converted to US dollars")
+        usd_unit = "USD" + (PER_YEAR if self.per_year else "")
+        if code == "USD":
+            return Amount(self.value, self.low, self.high, usd_unit, self.qualifier)
+        if rate is None or str(rate.get("currency", code)) != code:
+            raise ValueError(f"converting {self.unit!r} needs a {code} rate (got {dict(rate or {})!r})")
+        return self.scaled(1.0 / float(rate["per_usd"]), usd_unit)
