@@ -13,9 +13,10 @@
 #     language: python
 #     name: python3
 #   pakclaims:
-#     parameter_rules:
-#       topic:
-#         pattern: ^[a-z0-9_-]*$
+#     parameter_schema:
+#       properties:
+#         topic:
+#           pattern: ^[a-z0-9_-]*$
 #   title: Claims register
 # ---
 
@@ -38,8 +39,7 @@ from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
 
-check_parameters(paths.notebook("01_claims_register"),
-                 {"topic": topic, "claims_path": claims_path, "output_dir": output_dir})
+check_parameters(paths.notebook("01_claims_register"), globals())
 report = Report(output_dir, "01_claims_register")
 register_file = Path(claims_path) if claims_path else paths.CLAIMS
 coverage = register.check_inputs(register_file)

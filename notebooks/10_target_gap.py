@@ -13,18 +13,33 @@
 #     language: python
 #     name: python3
 #   pakclaims:
-#     parameter_rules:
-#       base_year:
-#         max: 2100
-#         min: 0
-#       claim_id:
-#         claim: target
-#       horizon_years:
-#         max: 50
-#         min: 1
-#       target_year:
-#         max: 2100
-#         min: 0
+#     parameter_schema:
+#       order:
+#       - fix: give a target_year after base_year, or an earlier base_year
+#         higher:
+#         - target_year
+#         - claim_id.horizon_year
+#         lower: base_year
+#         strict: true
+#       properties:
+#         base_year:
+#           maximum: 2100
+#           minimum: 1900
+#         baseline_override:
+#           exclusiveMinimum: 0
+#         claim_id:
+#           claim: target
+#         horizon_years:
+#           maximum: 50
+#           minimum: 1
+#         scenario_rates:
+#           items:
+#             exclusiveMaximum: 2
+#             exclusiveMinimum: -0.5
+#           minItems: 1
+#         target_year:
+#           maximum: 2100
+#           minimum: 1900
 #   title: Target gap
 # ---
 
@@ -32,11 +47,13 @@
 # # Target gap: how far is the target, and has such growth ever been achieved?
 
 # %% tags=["parameters"]
+from typing import Optional  # papermill --help-notebook reads Optional[int], not int | None
+
 claim_id: str = "pk-cn-exports-2035-target"  # id of a target claim in the register
-base_year: int = 0  # year the analysis starts (0: the year of the baseline figure)
-target_year: int = 0  # year the target is to be met (0: the article's year, else the data's, else assumed)
+base_year: Optional[int] = None  # year the analysis starts (None: the year of the baseline figure)
+target_year: Optional[int] = None  # year the target is to be met (None: the article's, else the data's, else assumed)
 scenario_rates: list[float] = [0.05, 0.1, 0.2]  # growth scenarios, fractions a year (0.1 is 10% a year)
-baseline_override: float = 0.0  # baseline in the claim's unit, in US$ (0: from the claims or context data)
+baseline_override: Optional[float] = None  # baseline in the claim's unit, US$ (None: from the claims or context data)
 horizon_years: int = 10  # years to the target when neither the article nor the data give a year
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/10_target_gap)
@@ -49,11 +66,7 @@ from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
 
-check_parameters(paths.notebook("10_target_gap"),
-                 {"claim_id": claim_id, "base_year": base_year, "target_year": target_year,
-                  "scenario_rates": scenario_rates, "baseline_override": baseline_override,
-                  "horizon_years": horizon_years, "claims_path": claims_path, "output_dir": output_dir},
-                 claims_path=claims_path or None)
+check_parameters(paths.notebook("10_target_gap"), globals())
 claims, conversions = fx.claims_in_usd(register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS),
                                        fx.load_rates())
 figures = context.load_context()

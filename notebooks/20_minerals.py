@@ -13,16 +13,22 @@
 #     language: python
 #     name: python3
 #   pakclaims:
-#     parameter_rules:
-#       base_year:
-#         max: 2100
-#         min: 2000
-#       by_year:
-#         max: 2100
-#         min: 2000
-#       ramp_years:
-#         max: 50
-#         min: 1
+#     parameter_schema:
+#       order:
+#       - fix: give a by_year of base_year or later, or an earlier base_year
+#         higher: by_year
+#         lower: base_year
+#         strict: false
+#       properties:
+#         base_year:
+#           maximum: 2100
+#           minimum: 2000
+#         by_year:
+#           maximum: 2100
+#           minimum: 2000
+#         ramp_years:
+#           maximum: 50
+#           minimum: 1
 #   title: Minerals and mining
 # ---
 
@@ -49,9 +55,7 @@ from helpers import context as ctx
 from helpers.outputs import Report
 from helpers.params import check_parameters
 
-check_parameters(paths.notebook("20_minerals"),
-                 {"by_year": by_year, "base_year": base_year, "ramp_years": ramp_years, "claims_path": claims_path,
-                  "output_dir": output_dir})
+check_parameters(paths.notebook("20_minerals"), globals())
 minerals.check_years(base_year, by_year, ramp_years)
 report = Report(output_dir, "20_minerals")
 claims = register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS)

@@ -13,16 +13,17 @@
 #     language: python
 #     name: python3
 #   pakclaims:
-#     parameter_rules:
-#       base_year:
-#         max: 2100
-#         min: 0
-#       horizon_years:
-#         max: 50
-#         min: 1
-#       tolerance:
-#         max: 1
-#         min: 0
+#     parameter_schema:
+#       properties:
+#         base_year:
+#           maximum: 2100
+#           minimum: 1900
+#         horizon_years:
+#           maximum: 50
+#           minimum: 1
+#         tolerance:
+#           maximum: 1
+#           minimum: 0
 #   title: Overview of all targets
 # ---
 
@@ -30,7 +31,9 @@
 # # Overview: every target side by side, and the claims against the record
 
 # %% tags=["parameters"]
-base_year: int = 0  # year each analysis starts (0: the year of each baseline figure)
+from typing import Optional  # papermill --help-notebook reads Optional[int], not int | None
+
+base_year: Optional[int] = None  # year each analysis starts (None: the year of each baseline figure)
 horizon_years: int = 10  # years to a target when neither the article nor the data give a year
 tolerance: float = 0.1  # how far an "about" claim may stray and still agree, as a fraction (0.1 is 10%)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
@@ -44,9 +47,7 @@ from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
 
-check_parameters(paths.notebook("30_overview"),
-                 {"base_year": base_year, "horizon_years": horizon_years, "tolerance": tolerance,
-                  "claims_path": claims_path, "output_dir": output_dir})
+check_parameters(paths.notebook("30_overview"), globals())
 claims, conversions = fx.claims_in_usd(register.load_claims(Path(claims_path) if claims_path else paths.CLAIMS),
                                        fx.load_rates())
 figures = context.load_context()

@@ -4,9 +4,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from helpers import charts, claims  # noqa: E402
+from helpers import charts, claims
 
 
 def test_source_line_names_claims_seeds_and_context_rows():

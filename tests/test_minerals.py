@@ -10,15 +10,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from helpers import charts, minerals, outputs, paths  # noqa: E402
-from helpers import claims as register  # noqa: E402
-from helpers import context as ctx  # noqa: E402
-from helpers.errors import ParameterError  # noqa: E402
+from helpers import charts, minerals, outputs, paths
+from helpers import claims as register
+from helpers import context as ctx
+from helpers.errors import ParameterError
 
 # Hand-checked: ramping from $2B to $8B in 10 years multiplies by 4 ** (1/10) a year, so the exports of
 # 2026..2035 are the geometric sum 2e9 * (4 - 1) / (4 ** 0.1 - 1) = $40.35B; to $6B, 2e9 * (3 - 1) / (3 ** 0.1 - 1).

@@ -120,7 +120,7 @@ def test_every_problem_is_listed_together(claims: Path) -> None:
     assert "parameter 'rate' = 'high' is a str, the notebook declares float" in message
     assert "parameter 'flag' = 1 is a int, the notebook declares bool" in message
     assert "'base_year' = 1900 is below the minimum 1990" in message
-    assert "'shares' = 1.5 is above the maximum 1" in message
+    assert "'shares[1]' = 1.5 is above the maximum 1 (shares: shares that sum to one)" in message
     assert "'mode' = 'c' is not an allowed choice. Fix: use one of 'a', 'b'" in message
     assert "'code' = 'pak' does not match the pattern" in message
     assert "'claim_id' = 'PK-C-001' is not the id of a target claim" in message
@@ -140,14 +140,101 @@ def test_notebook_without_parameters_cell_takes_no_parameters() -> None:
     check_parameters(FIXTURES / "noparams.ipynb", {})
 
 
-def test_rules_naming_undeclared_parameters_or_unknown_kinds(tmp_path: Path) -> None:
+def with_schema(tmp_path: Path, schema: object, name: str = "rules.ipynb") -> Path:
+    """A copy of the typed fixture with another parameter_schema."""
     nb = json.loads(TYPED.read_text())
-    nb["metadata"]["pakclaims"]["parameter_rules"] = {"ghost": {"min": 1}, "rate": {"between": [0, 1]}}
-    path = tmp_path / "rules.ipynb"
+    nb["metadata"]["pakclaims"] = {"parameter_schema": schema}
+    path = tmp_path / name
     path.write_text(json.dumps(nb))
+    return path
+
+
+def test_rules_naming_undeclared_parameters_or_unknown_keywords(tmp_path: Path) -> None:
+    path = with_schema(tmp_path, {"properties": {"ghost": {"minimum": 1}, "rate": {"between": [0, 1]},
+                                                 "base_year": {"minimun": 2000}}})
     problems = parameter_problems(path, {"rate": 0.1})
     assert any("names 'ghost', which the parameters cell does not declare" in p for p in problems)
-    assert any("unknown rule 'between'" in p for p in problems)
+    assert any("properties/rate has unknown keyword 'between'" in p for p in problems)
+    assert any("unknown keyword 'minimun'. Fix: did you mean 'minimum'?" in p for p in problems)
+
+
+def test_a_schema_that_is_not_json_schema_is_reported(tmp_path: Path) -> None:
+    problems = parameter_problems(with_schema(tmp_path, {"properties": {"rate": {"minimum": "low"}}}), {"rate": 2})
+    assert len(problems) == 1 and "is not valid JSON Schema at properties/rate/minimum" in problems[0]
+    problems = parameter_problems(with_schema(tmp_path, ["not", "a", "mapping"]), {})
+    assert problems and "parameter_schema is not a mapping" in problems[0]
+
+
+def test_the_old_rule_format_is_named_with_its_fix(tmp_path: Path) -> None:
+    nb = json.loads(TYPED.read_text())
+    nb["metadata"]["pakclaims"] = {"parameter_rules": {"rate": {"min": 0}}}
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(nb))
+    problems = parameter_problems(path, {})
+    assert problems and "parameter_rules is the old rule format" in problems[0] and "parameter_schema" in problems[0]
+
+
+def test_rules_across_parameters_use_defaults_and_given_values(tmp_path: Path, claims: Path) -> None:
+    claims.write_text("id,claim_type,value,horizon_year\nPK-T-001,target,10,2035\nPK-C-001,context,5,\n")
+    schema = {"properties": {"limit": {"minimum": 1}},
+              "order": [{"lower": "base_year", "higher": ["limit", "claim_id.horizon_year"], "strict": True}]}
+    path = with_schema(tmp_path, schema)
+    # the default base_year (2026) against a given limit
+    problems = parameter_problems(path, {"limit": 2020}, claims_path=claims)
+    assert problems == ["rules.ipynb: parameter 'limit' = 2020 is not after 'base_year' = 2026. "
+                        "Fix: give a limit after base_year, or an earlier base_year"]
+    assert parameter_problems(path, {"limit": 2030}, claims_path=claims) == []
+    # without a limit, the claim's horizon year counts
+    problems = parameter_problems(path, {"base_year": 2040, "claim_id": "PK-T-001"}, claims_path=claims)
+    assert problems == ["rules.ipynb: parameter 'base_year' = 2040 is not before the horizon_year 2035 of claim "
+                        "'PK-T-001'. Fix: give a limit after base_year, or an earlier base_year"]
+    assert parameter_problems(path, {"base_year": 2030, "claim_id": "PK-T-001"}, claims_path=claims) == []
+    # a pair whose parameters were all left at their defaults is the notebook's own business
+    assert parameter_problems(path, {"rate": 0.1}, claims_path=claims) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"base_year": 2030.0}, "'base_year' = 2030.0 is a float, the notebook declares int"),
+        ({"shares": [0.5, "x"]}, "'shares[1]' = 'x' is a str, the notebook declares list[float] for 'shares'"),
+        ({"limit": 0}, "'limit' = 0 is below the minimum 1"),
+        ({"limit": True}, "'limit' = True is a bool, the notebook declares int | None"),
+        ({"mode": None}, "'mode' = None is a NoneType, the notebook declares str"),
+    ],
+)
+def test_types_are_strict(tmp_path: Path, values: dict, expected: str) -> None:
+    path = with_schema(tmp_path, {"properties": {"limit": {"minimum": 1}}})
+    problems = parameter_problems(path, values)
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+def namespace(previous_input: str, **names: object) -> dict:
+    """A kernel namespace as IPython leaves it when the cell after the parameters runs."""
+    return {"__name__": "__main__", "In": ["", "base_year: int = 2026\n", previous_input, "check(...)"],
+            "Out": {}, "get_ipython": print, **names}
+
+
+def test_a_namespace_hands_over_the_declared_parameters(claims: Path) -> None:
+    defaults = {p.name: p.default for p in read_parameters(TYPED)} | {"claim_id": "PK-T-001",
+                                                                      "any_claim": "PK-C-001"}
+    check_parameters(TYPED, namespace("base_year: int = 2026\n", **defaults, os=sys, Path=Path, n_claims=3.0),
+                     claims_path=claims)
+    with pytest.raises(ParameterError, match="'base_year' = 1800 is below the minimum 1990"):
+        check_parameters(TYPED, namespace("", **{**defaults, "base_year": 1800}), claims_path=claims)
+
+
+def test_a_name_papermill_injected_but_the_cell_does_not_declare_stops_the_notebook(claims: Path) -> None:
+    defaults = {p.name: p.default for p in read_parameters(TYPED)} | {"claim_id": "PK-T-001",
+                                                                      "any_claim": "PK-C-001"}
+    injected = "# Parameters\nbase_yaer = 2030\nrate = 0.1\n"
+    with pytest.raises(ParameterError) as info:
+        check_parameters(TYPED, namespace(injected, **defaults, base_yaer=2030), claims_path=claims)
+    assert info.value.problems == [
+        "typed.ipynb: unknown parameter 'base_yaer' (value: 2030). Fix: did you mean 'base_year'? declared "
+        "parameters are: base_year, rate, name, flag, shares, limit, mapping, claim_id, any_claim, mode, code, "
+        "untyped, output_dir"]
+    check_parameters(TYPED, namespace("# Parameters\nrate = 0.1\n", **defaults), claims_path=claims)
 
 
 def test_missing_notebook_is_a_parameter_error(tmp_path: Path) -> None:
@@ -159,7 +246,7 @@ def test_check_is_cheap_to_import() -> None:
     code = (
         "import sys\nfrom helpers.params import check_parameters\n"
         f"check_parameters({str(TYPED)!r}, {{'base_year': 2030}})\n"
-        "names = ('papermill', 'nbconvert', 'nbclient', 'nbformat', 'pandas')\n"
+        "names = ('papermill', 'nbconvert', 'nbclient', 'nbformat', 'pandas', 'rfc3987_syntax')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(','.join(heavy))"
     )

@@ -440,7 +440,7 @@ async def execute_notebook(
         task = asyncio.ensure_future(run())
         try:
             await task
-        except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - every failure becomes the outcome
+        except (asyncio.CancelledError, Exception) as exc:
             me = asyncio.current_task()
             if me is not None and me.cancelling() and not state["timed_out"]:
                 raise asyncio.CancelledError from exc

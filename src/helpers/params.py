@@ -1,36 +1,36 @@
-"""Strict notebook parameters: read the ``parameters`` cell, check values against types and declared rules.
+"""Strict notebook parameters: read the ``parameters`` cell, check values against one JSON Schema.
 
-The parameters cell is parsed with :mod:`ast`; lines look like ``base_year: int = 2026  # comment``.
-Value rules live in the notebook metadata::
+The parameters cell is parsed with :mod:`ast`; lines look like ``base_year: int | None = None  # comment``
+(``None`` means "not given"). The value rules live in the notebook metadata as JSON Schema
+(``metadata.pakclaims.parameter_schema``, see :mod:`helpers.paramschema`): ranges, choices, patterns, "must be
+the id of a target claim" and rules across parameters ("target_year after base_year").
 
-    metadata["pakclaims"]["parameter_rules"] = {
-        "base_year": {"min": 1990, "max": 2100},
-        "claim_id": {"claim": "target"},          # a register claim id; "any" accepts every claim type
-        "mode": {"choices": ["a", "b"]},
-        "code": {"pattern": "^[A-Z]{3}$"},
-    }
+Notebooks hand their namespace over once, in the cell after the parameters cell::
 
-Everything here is cheap to import (json, ast, csv): notebooks call :func:`check_parameters` in their
-second cell, and the batch checks every run with it before any kernel starts.
+    check_parameters(paths.notebook("10_target_gap"), globals())
+
+which checks every declared parameter and refuses a name that papermill injected but the cell does not
+declare (``-p horizon_yrs 15``: "did you mean 'horizon_years'?"). The batch checks every run with
+:func:`parameter_problems` before any kernel starts. Nothing here imports pandas, nbformat or papermill.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import difflib
 import io
 import json
-import re
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers import paths
+from helpers import paramschema
 from helpers.errors import ParameterError
 
-RULE_KINDS = ("min", "max", "choices", "claim", "pattern")
+#: The comment papermill writes on top of the cell of parameters it injects (its Python translator).
+INJECTED_HEADER = "# Parameters\n"
 
 
 @dataclass(frozen=True)
@@ -154,194 +154,57 @@ def read_parameters(notebook_path: str | Path) -> list[Param]:
     return parse_parameters_source(source, where=str(notebook_path))
 
 
-def parameter_rules(notebook_path: str | Path) -> dict[str, dict[str, Any]]:
-    """Value rules a notebook declares in ``metadata.pakclaims.parameter_rules``."""
-    nb = load_notebook_json(notebook_path)
-    rules = (nb.get("metadata", {}).get("pakclaims") or {}).get("parameter_rules") or {}
-    return rules if isinstance(rules, dict) else {}
+def parameter_rules(notebook_path: str | Path) -> dict[str, Any]:
+    """The value rules a notebook declares (``metadata.pakclaims.parameter_schema``), {} when none."""
+    return _rules_of(load_notebook_json(notebook_path))
 
 
-# ---------------------------------------------------------------------------------------------- types
-
-_SIMPLE = {
-    "int": int,
-    "float": float,
-    "str": str,
-    "bool": bool,
-    "list": list,
-    "dict": dict,
-    "tuple": tuple,
-    "set": set,
-    "bytes": bytes,
-}
+def _rules_of(nb: dict[str, Any]) -> Any:
+    meta = nb.get("metadata", {}).get("pakclaims") or {}
+    return meta.get("parameter_schema") or {}
 
 
 def type_matches(value: Any, type_text: str) -> bool:
     """Whether ``value`` fits the annotation text (int passes for float; bool is not an int)."""
-    if not type_text:
-        return True
+    schema = paramschema.annotation_schema(type_text)
+    return not schema or not paramschema.schema_problems(
+        {"type": "object", "properties": {"v": schema}}, {"v": value}, given={"v"}, types={"v": type_text},
+        where="", register=paramschema.Register())
+
+
+def injected_names(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """{name: value} papermill injected into a kernel, read from the IPython input history of ``namespace``.
+
+    Papermill runs its injected cell (``# Parameters`` then one assignment a line) right after the cell tagged
+    ``parameters``; called from the cell after that, the previous input is the injected one. {} outside
+    IPython or when nothing was injected (a run in JupyterLab).
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list) or len(history) < 2 or not str(history[-2]).startswith(INJECTED_HEADER):
+        return {}
     try:
-        node = ast.parse(type_text, mode="eval").body
+        tree = ast.parse(str(history[-2]))
     except SyntaxError:
-        return True  # an annotation we cannot read: do not block the run on it
-    return _matches(value, node)
-
-
-def _matches(value: Any, node: ast.expr) -> bool:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _matches(value, node.left) or _matches(value, node.right)
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return value is None
-        if isinstance(node.value, str):  # string annotation such as "int"
-            return type_matches(value, node.value)
-        return True
-    name = _type_name(node)
-    if isinstance(node, ast.Subscript):
-        base = _type_name(node.value)
-        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base in ("Optional",):
-            return value is None or _matches(value, args[0])
-        if base == "Union":
-            return any(_matches(value, a) for a in args)
-        if base == "Literal":
-            return any(_literal(a) == value and type(_literal(a)) is type(value) for a in args)
-        if base in ("list", "List", "set", "Set", "Sequence"):
-            if not isinstance(value, list | tuple | set):
-                return False
-            return all(_matches(v, args[0]) for v in value)
-        if base in ("tuple", "Tuple"):
-            if not isinstance(value, list | tuple):
-                return False
-            if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-                return all(_matches(v, args[0]) for v in value)
-            return len(args) == len(value) and all(_matches(v, a) for v, a in zip(value, args, strict=True))
-        if base in ("dict", "Dict", "Mapping"):
-            if not isinstance(value, dict):
-                return False
-            if len(args) == 2:
-                return all(_matches(k, args[0]) and _matches(v, args[1]) for k, v in value.items())
-            return True
-        return True
-    if name in ("Any", "object", ""):
-        return True
-    if name == "None":
-        return value is None
-    if name == "float":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if name == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if name in ("list", "List"):
-        return isinstance(value, list | tuple)
-    if name in _SIMPLE:
-        return isinstance(value, _SIMPLE[name])
-    return True  # a type we do not know (Path, a class): leave it to the notebook
-
-
-def _type_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
-
-
-# ---------------------------------------------------------------------------------------------- rules
-
-
-def claim_ids(claims_path: str | Path | None = None, claim_type: str = "any") -> set[str]:
-    """Claim ids of the register (csv module only); ``claim_type="target"`` keeps target claims only."""
-    path = Path(claims_path) if claims_path is not None else paths.CLAIMS
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        ids: set[str] = set()
-        for row in reader:
-            cid = (row.get("id") or "").strip()
-            if not cid:
-                continue
-            if claim_type in ("any", "", None) or (row.get("claim_type") or "").strip() == claim_type:
-                ids.add(cid)
-    return ids
-
-
-def _elements(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple | set) else [value]
-
-
-def _claim_problems(
-    head: str, value: Any, ctype: str, claims_path: str | Path | None, cache: dict[str, set[str] | str]
-) -> list[str]:
-    if ctype not in cache:
-        try:
-            cache[ctype] = claim_ids(claims_path, ctype)
-        except OSError as exc:
-            cache[ctype] = f"cannot read the claims register ({exc})"
-    known = cache[ctype]
-    if isinstance(known, str):
-        return [f"{head} = {value!r} cannot be checked: {known}. Fix: restore data/claims.csv"]
-    if str(value) in known:
-        return []
-    kind_text = "a claim id" if ctype == "any" else f"the id of a {ctype} claim"
-    close = difflib.get_close_matches(str(value), sorted(known), n=3)
-    hint = f" (closest: {', '.join(close)})" if close else ""
-    fix = "use an id from data/claims.csv" + ("" if ctype == "any" else f" with claim_type {ctype!r}")
-    return [f"{head} = {value!r} is not {kind_text} in the claims register{hint}. Fix: {fix}"]
-
-
-def _rule_problems(
-    name: str,
-    value: Any,
-    rules: dict[str, Any],
-    where: str,
-    claims_path: str | Path | None,
-    claim_cache: dict[str, set[str] | str],
-) -> list[str]:
-    problems: list[str] = []
-    head = f"{where}: parameter '{name}'"
-    for kind, arg in rules.items():
-        if kind not in RULE_KINDS:
-            problems.append(
-                f"{where}: metadata.pakclaims.parameter_rules['{name}'] has unknown rule '{kind}'. "
-                f"Fix: use one of {', '.join(RULE_KINDS)}"
-            )
-            continue
-        for v in _elements(value):
-            if v is None:
-                continue
-            if kind in ("min", "max"):
-                if not isinstance(v, int | float) or isinstance(v, bool):
-                    continue  # the type check reports this
-                if kind == "min" and v < arg:
-                    problems.append(
-                        f"{head} = {v!r} is below the minimum {arg!r}. Fix: use a value >= {arg!r}"
-                    )
-                if kind == "max" and v > arg:
-                    problems.append(
-                        f"{head} = {v!r} is above the maximum {arg!r}. Fix: use a value <= {arg!r}"
-                    )
-            elif kind == "choices":
-                if v not in list(arg):
-                    choices = ", ".join(repr(c) for c in arg)
-                    problems.append(f"{head} = {v!r} is not an allowed choice. Fix: use one of {choices}")
-            elif kind == "pattern":
-                if not isinstance(v, str) or re.fullmatch(str(arg), v) is None:
-                    problems.append(
-                        f"{head} = {v!r} does not match the pattern {arg!r}. Fix: give a value matching it"
-                    )
-            elif kind == "claim":
-                problems.extend(_claim_problems(head, v, str(arg or "any"), claims_path, claim_cache))
-    return problems
+        return {}
+    names = [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+             if isinstance(t, ast.Name)]
+    return {name: namespace.get(name) for name in names}
 
 
 def parameter_problems(
     notebook_path: str | Path,
-    values: dict[str, Any],
+    values: Mapping[str, Any],
     *,
     claims_path: str | Path | None = None,
     where: str | None = None,
-    _cache: dict[str, set[str] | str] | None = None,
+    register: paramschema.Register | None = None,
 ) -> list[str]:
-    """Every problem with ``values`` for the notebook (unknown names, wrong types, broken rules)."""
+    """Every problem with ``values`` for the notebook: unknown names, wrong types, broken rules.
+
+    ``values`` maps given names to values; a notebook's ``globals()`` also works (see :func:`check_parameters`).
+    The claim rules read ``claims_path`` (else the ``claims_path`` value, else data/claims.csv); pass one
+    ``register`` to share its reading across many checks.
+    """
     nb_path = Path(notebook_path)
     where = where or nb_path.name
     try:
@@ -350,56 +213,60 @@ def parameter_problems(
         return [f"{where}: {p}" for p in exc.problems]
     source = parameters_source(nb)
     declared = {p.name: p for p in parse_parameters_source(source, str(nb_path))} if source else {}
-    rules = (nb.get("metadata", {}).get("pakclaims") or {}).get("parameter_rules") or {}
+    if "__name__" in values:  # a kernel's namespace: the declared names, and what papermill injected
+        given = {**{n: values[n] for n in declared if n in values}, **injected_names(values)}
+    else:
+        given = dict(values)
+    if source is None:
+        if not given:
+            return []
+        return [f"{where}: the notebook has no cell tagged 'parameters', so it takes no parameters "
+                f"(given: {', '.join(sorted(given))}). Fix: tag the parameters cell or drop the parameters"]
     problems: list[str] = []
-    if source is None and values:
-        problems.append(
-            f"{where}: the notebook has no cell tagged 'parameters', so it takes no parameters "
-            f"(given: {', '.join(sorted(values))}). Fix: tag the parameters cell or drop the parameters"
-        )
-        return problems
-    if not isinstance(rules, dict):
-        problems.append(f"{where}: metadata.pakclaims.parameter_rules is not a mapping. Fix: make it one")
-        rules = {}
-    for rule_name in rules:
-        if rule_name not in declared:
-            problems.append(
-                f"{where}: metadata.pakclaims.parameter_rules names '{rule_name}', which the parameters "
-                "cell does not declare. Fix: declare it or remove the rule"
-            )
-    cache: dict[str, set[str] | str] = _cache if _cache is not None else {}
-    for name, value in values.items():
-        param = declared.get(name)
-        if param is None:
+    meta = nb.get("metadata", {}).get("pakclaims") or {}
+    if "parameter_rules" in meta:
+        problems.append(f"{where}: metadata.pakclaims.parameter_rules is the old rule format. Fix: write the rules "
+                        "as JSON Schema in metadata.pakclaims.parameter_schema (min -> minimum, max -> maximum, "
+                        "choices -> enum; claim stays claim)")
+    rules = _rules_of(nb)
+    rule_errors = paramschema.rule_problems(rules, set(declared), where) if rules else []
+    problems.extend(rule_errors)
+    for name, value in given.items():
+        if name not in declared:
             close = difflib.get_close_matches(name, list(declared), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            known = ", ".join(declared) or "none"
-            problems.append(
-                f"{where}: unknown parameter '{name}' (value: {value!r}). "
-                f"Fix: {hint}declared parameters are: {known}"
-            )
-            continue
-        if not type_matches(value, param.type):
-            problems.append(
-                f"{where}: parameter '{name}' = {value!r} is a {type(value).__name__}, "
-                f"the notebook declares {param.type}. Fix: give a value of type {param.type}"
-            )
-            continue
-        rule = rules.get(name)
-        if isinstance(rule, dict):
-            problems.extend(_rule_problems(name, value, rule, where, claims_path, cache))
-        elif rule is not None:
-            problems.append(
-                f"{where}: metadata.pakclaims.parameter_rules['{name}'] is not a mapping. "
-                'Fix: write it as {"min": ..., ...}'
-            )
+            problems.append(f"{where}: unknown parameter '{name}' (value: {value!r}). "
+                            f"Fix: {hint}declared parameters are: {', '.join(declared) or 'none'}")
+    known = {n: v for n, v in given.items() if n in declared}
+    defaults = {n: p.default for n, p in declared.items() if p.default_source and _is_default_literal(p)}
+    types = {n: p.type for n, p in declared.items()}
+    if rule_errors:
+        rules = {}  # a broken schema checks types only
+    if register is None:
+        path = claims_path or (known.get("claims_path") if isinstance(known.get("claims_path"), str) else None)
+        register = paramschema.Register(path or None)
+    problems.extend(paramschema.schema_problems(
+        paramschema.build_schema(types, rules), {**defaults, **known}, given=set(known), types=types, where=where,
+        register=register, notes={n: p.comment for n, p in declared.items() if p.comment}))
     return problems
 
 
+def _is_default_literal(param: Param) -> bool:
+    try:
+        ast.literal_eval(param.default_source)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 def check_parameters(
-    notebook_path: str | Path, values: dict[str, Any], *, claims_path: str | Path | None = None
+    notebook_path: str | Path, values: Mapping[str, Any], *, claims_path: str | Path | None = None
 ) -> None:
-    """Raise ParameterError listing every problem with ``values`` for the notebook; None when all is fine."""
+    """Raise ParameterError listing every problem with the notebook's parameters; None when all is fine.
+
+    ``values`` is the notebook's ``globals()`` (its declared parameters are picked from it, and names papermill
+    injected that the parameters cell does not declare are refused) or a mapping of given values.
+    """
     problems = parameter_problems(notebook_path, values, claims_path=claims_path)
     if problems:
         raise ParameterError(problems, notebook=Path(notebook_path).name)
