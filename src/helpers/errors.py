@@ -94,3 +94,7 @@ class ReportsDirError(ProjectError):
 
 class QuantityParseError(ProjectError):
     """A phrase given to ``parse_quantity`` holds no quantity."""
+
+
+class BatchTerminated(KeyboardInterrupt):
+    """The batch received SIGTERM: it stops like on Ctrl-C (kernels stopped, staging cleaned, reports kept)."""

@@ -1,314 +1,210 @@
-"""reports/manifest.json: what each run depended on, whether it can be skipped, and what changed.
+"""reports/manifest.json: what each run depended on, what it published, and what changed.
 
-A run is up to date when its last attempt succeeded and nothing it depends on changed since: its notebook
-file, its parameters (plan plus ``-p`` overrides), every file under data/ and seeds/, the helpers source
-(``src/helpers/**/*.py`` and templates), the installed package versions and ``--show-code``.
+Layout (paths relative to the reports directory)::
 
-Manifest layout (paths relative to the reports directory)::
-
-    {"schema": 1, "generated": iso, "environment": {package: version},
-     "batch": {"started", "finished", "duration_s", "counts": {"ok", "failed", "skipped"},
-               "executed": [...], "skipped": [...], "failed": [...], "interrupted": bool,
+    {"schema": 2, "generated": iso, "environment": {package: version},
+     "batch": {"started", "finished", "duration_s", "counts": {"ok", "failed", "skipped"}, "executed": [...],
+               "skipped": [...], "failed": [...], "retired": [...], "interrupted": bool,
                "nothing_changed": bool, "message": str},
-     "runs": {name: {"name", "title", "notebook", "parameters", "status": "ok"|"failed",
-                     "last_attempt", "last_success", "duration_s", "error", "html", "failed_html",
-                     "executed_notebook", "tables", "key_figures": [figure, ...], "changes": [...],
-                     "changes_are_new": bool, "changes_since", "inputs": {relpath: sha256},
-                     "rows": {relpath: {id: sha256}}, "params_hash", "versions_hash", "versions",
-                     "show_code"}}}
+     "snapshots": {key: {"inputs": {relpath: sha256}, "rows": {relpath: {id: hash}}}},
+     "runs": {name: {"name", "title", "notebook", "parameters", "status": "ok"|"failed", "last_attempt",
+                     "last_success", "duration_s", "error", "html", "failed_html", "executed_notebook",
+                     "tables", "files": {relpath: sha256}, "key_figures": [figure, ...], "changes": [...],
+                     "changes_are_new", "new_report", "changes_since", "snapshot", "notebook_file",
+                     "notebook_hash", "params_hash", "versions_hash", "versions", "show_code"}}}
 
-Fingerprint fields (inputs, rows, hashes, parameters) always describe the last *successful* run, so a
-failure never hides what changed since the last good report. Nothing here imports papermill, nbconvert,
-nbclient or nbformat: a batch with nothing to do stays fast.
+The hashes of the inputs are shared by every run of a batch, so they are stored once, under ``snapshots``,
+and each run names its snapshot: the manifest grows with the number of runs, not runs x inputs. In memory a
+record carries its ``inputs`` and ``rows`` again (:func:`load_manifest` fills them in, :func:`save_manifest`
+takes them out). Fingerprint fields describe the last *successful* run, so a failure never hides what
+changed since the last good report. ``files`` holds the sha256 of every published file of the run: a
+damaged or truncated report is found and rebuilt.
+
+The manifest is validated when it is read. A damaged one (not JSON, wrong types, bad key figures) is set aside
+as ``manifest.json.damaged-<time>`` with a warning and the batch goes on from what is published: the
+index is built from the report folders, never from the manifest alone.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
-import sys
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from helpers import paths
-from helpers.files import sha256_file, stable_hash, write_atomic
+from helpers.files import stable_hash, write_atomic
+from helpers.fingerprint import Fingerprint, Sources, input_causes
+from helpers.paramschema import load_jsonschema
 
-SCHEMA = 1
+SCHEMA = 2
 MANIFEST_FILE = "manifest.json"
-#: Row-keyed inputs: per-row hashes are kept so that "what changed" names rows; value = figure field
-#: holding the ids a figure depends on.
-ROW_KEYED: dict[str, str] = {"claims.csv": "claims", "context_figures.csv": "context"}
-#: Packages whose versions a report's banner shows (the skip check hashes every installed package).
-KEY_PACKAGES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "nbclient",
-    "nbconvert",
-    "nbformat",
-    "papermill",
-    "ipykernel",
-    "jupyter_client",
-    "pyyaml",
-    "jupytext",
-    "pakclaims",
-)
-MAX_ROWS_NAMED = 10
-_SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints"}
+#: Fields of a record that describe its inputs: stored once per snapshot, not per run.
+SHARED_FIELDS = ("inputs", "rows")
+
+_TEXT = {"type": ["string", "null"]}
+_IDS = {"type": "array", "items": {"type": "string"}}
+FIGURE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"name": {"type": "string", "minLength": 1}, "label": _TEXT, "unit": _TEXT,
+                   "value": {"type": ["number", "null"]}, "claims": _IDS, "context": _IDS},
+}
+KEY_FIGURES_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["figures"],
+    "properties": {"report": _TEXT, "figures": {"type": "array", "items": FIGURE_SCHEMA}},
+}
+RUN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["name", "status"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1}, "status": {"enum": ["ok", "failed"]},
+        "title": _TEXT, "notebook": _TEXT, "error": _TEXT, "html": _TEXT, "failed_html": _TEXT,
+        "executed_notebook": _TEXT, "last_attempt": _TEXT, "last_success": _TEXT, "changes_since": _TEXT,
+        "snapshot": _TEXT, "notebook_file": _TEXT, "notebook_hash": _TEXT, "params_hash": _TEXT,
+        "versions_hash": _TEXT, "duration_s": {"type": ["number", "null"]}, "parameters": {"type": "object"},
+        "tables": _IDS, "files": {"type": "object", "additionalProperties": {"type": "string"}},
+        "key_figures": {"type": ["array", "null"], "items": FIGURE_SCHEMA},
+        "changes": {"type": "array", "items": {"type": "object", "required": ["name"]}},
+        "versions": {"type": "object", "additionalProperties": {"type": "string"}},
+        "show_code": {"type": "boolean"}, "changes_are_new": {"type": "boolean"}, "new_report": {"type": "boolean"},
+    },
+}
+_HASHES = {"type": "object", "additionalProperties": {"type": "string"}}
+MANIFEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["schema", "runs"],
+    "properties": {
+        "schema": {"const": SCHEMA},
+        "generated": _TEXT,
+        "environment": _HASHES,
+        "batch": {"type": "object"},
+        "snapshots": {"type": "object", "additionalProperties": {
+            "type": "object", "properties": {"inputs": _HASHES,
+                                             "rows": {"type": "object", "additionalProperties": _HASHES}}}},
+        "runs": {"type": "object", "additionalProperties": {"type": "object"}},
+    },
+}
 
 
-@dataclass(frozen=True)
-class Sources:
-    """Where a run's inputs live; ``root`` makes the relative paths stored in the manifest."""
-
-    root: Path = paths.ROOT
-    data_dirs: tuple[Path, ...] = (paths.DATA, paths.SEEDS)
-    source_dirs: tuple[Path, ...] = (paths.SRC,)
-
-    def rel(self, path: Path) -> str:
-        """Path relative to ``root`` (POSIX), or the absolute path when outside it."""
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).resolve().as_posix()
-
-
-def _walk(directory: Path, suffixes: tuple[str, ...] | None = None) -> Iterable[Path]:
-    if not directory.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(directory):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_NAMES and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith((".pyc", "~")):
-                continue
-            if suffixes is None or name.endswith(suffixes) or "templates" in Path(dirpath).parts:
-                yield Path(dirpath) / name
-
-
-def hash_files(files: Iterable[Path], sources: Sources) -> dict[str, str]:
-    """{relative path: sha256} of the files."""
-    return {sources.rel(f): sha256_file(f) for f in files}
-
-
-def row_hashes(path: str | Path, key: str = "id") -> dict[str, str]:
-    """{row id: sha256 of the row} of a CSV with an ``id`` column ({} when unreadable or without ids)."""
-    out: dict[str, str] = {}
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or key not in reader.fieldnames:
-                return {}
-            for row in reader:
-                rid = (row.get(key) or "").strip()
-                if rid:
-                    out[rid] = stable_hash(row)[:16]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return {}
+def _errors(schema: dict[str, Any], data: Any) -> list[str]:
+    """Every place ``data`` breaks ``schema``: 'path: message'."""
+    validator = load_jsonschema().Draft202012Validator(schema)
+    out = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        out.append(f"{where}: {error.message[:200]}")
     return out
 
 
-def installed_versions() -> dict[str, str]:
-    """{distribution name: version} of every installed package, plus ``python`` (no package is imported)."""
-    from importlib import metadata
-
-    versions: dict[str, str] = {}
-    for dist in metadata.distributions():
-        name = dist.metadata.get("Name") if dist.metadata else None
-        if name:
-            versions[name.lower().replace("_", "-")] = dist.version or ""
-    versions["python"] = ".".join(map(str, sys.version_info[:3]))
-    return dict(sorted(versions.items()))
+def validate_key_figures(data: Any, where: str = "key_figures.json") -> list[str]:
+    """Problems of a key-figures document ({"report", "figures": [{"name", "value"...}]}), [] when valid."""
+    return [f"{where}, {e}" for e in _errors(KEY_FIGURES_SCHEMA, data)]
 
 
-def key_versions(versions: dict[str, str]) -> dict[str, str]:
-    """The versions a report banner shows (python and KEY_PACKAGES that are installed)."""
-    wanted = ["python", *(p.lower().replace("_", "-") for p in KEY_PACKAGES)]
-    return {p: versions[p] for p in wanted if p in versions}
+def set_aside(path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Path | None:
+    """Rename a damaged manifest to ``manifest.json.damaged-<time>``; the new name, or None if it failed."""
+    target = path.with_name(f"{path.name}.damaged-{now().strftime('%Y%m%dT%H%M%S%fZ')}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
 
 
-@dataclass
-class Snapshot:
-    """The batch-wide inputs, hashed once per batch."""
+def load_manifest(path: Path, warn: Callable[[str], None] | None = None, repair: bool = True) -> dict[str, Any]:
+    """The validated manifest at ``path`` ({"runs": {}} when missing); a damaged one is set aside with a warning.
 
-    sources: Sources
-    data: dict[str, str]  # data/ and seeds/ files
-    source: dict[str, str]  # helpers source and templates
-    rows: dict[str, dict[str, str]]  # row hashes of the ROW_KEYED files
-    versions: dict[str, str]
-    versions_hash: str = ""
-    notebooks: dict[str, str] = field(default_factory=dict)  # cache: notebook relpath -> sha256
-
-    def notebook_hash(self, notebook_path: Path) -> tuple[str, str]:
-        """(relpath, sha256) of a notebook, cached for the batch."""
-        rel = self.sources.rel(notebook_path)
-        if rel not in self.notebooks:
-            self.notebooks[rel] = sha256_file(notebook_path)
-        return rel, self.notebooks[rel]
-
-
-def take_snapshot(sources: Sources | None = None, versions: dict[str, str] | None = None) -> Snapshot:
-    """Hash data/, seeds/ and the helpers source, read the row hashes and the installed versions."""
-    src = sources or Sources()
-    data_files = [f for d in src.data_dirs for f in _walk(d)]
-    source_files = [f for d in src.source_dirs for f in _walk(d, suffixes=(".py",))]
-    rows = {src.rel(f): row_hashes(f) for f in data_files if f.name in ROW_KEYED}
-    vers = versions if versions is not None else installed_versions()
-    return Snapshot(
-        sources=src,
-        data=hash_files(data_files, src),
-        source=hash_files(source_files, src),
-        rows=rows,
-        versions=vers,
-        versions_hash=stable_hash(vers),
-    )
-
-
-def params_hash(parameters: dict[str, Any]) -> str:
-    """Hash of a run's parameters (``output_dir`` excluded: it names a random staging folder)."""
-    return stable_hash({k: v for k, v in parameters.items() if k != "output_dir"})
-
-
-@dataclass
-class Fingerprint:
-    """Everything a run depends on."""
-
-    notebook: str  # relpath of the notebook
-    inputs: dict[str, str]
-    rows: dict[str, dict[str, str]]
-    parameters: dict[str, Any]
-    params_hash: str
-    versions_hash: str
-    show_code: bool
-
-    def as_record(self) -> dict[str, Any]:
-        """The manifest fields of the fingerprint."""
-        return {
-            "inputs": self.inputs,
-            "rows": self.rows,
-            "parameters": self.parameters,
-            "params_hash": self.params_hash,
-            "versions_hash": self.versions_hash,
-            "show_code": self.show_code,
-            "notebook_file": self.notebook,
-        }
-
-
-def fingerprint(
-    snapshot: Snapshot, notebook_path: Path, parameters: dict[str, Any], show_code: bool
-) -> Fingerprint:
-    """The fingerprint of one run from the batch snapshot."""
-    nb_rel, nb_hash = snapshot.notebook_hash(notebook_path)
-    params = {k: v for k, v in parameters.items() if k != "output_dir"}
-    inputs = {nb_rel: nb_hash, **snapshot.data, **snapshot.source}
-    return Fingerprint(
-        notebook=nb_rel,
-        inputs=inputs,
-        rows=snapshot.rows,
-        parameters=params,
-        params_hash=params_hash(params),
-        versions_hash=snapshot.versions_hash,
-        show_code=bool(show_code),
-    )
-
-
-def _kind(rel: str, notebook_rel: str, sources: Sources) -> str:
-    if rel == notebook_rel:
-        return "notebook"
-    for d in sources.source_dirs:
-        prefix = sources.rel(d).rstrip("/") + "/"
-        if rel.startswith(prefix):
-            return "source"
-    return "data"
-
-
-def _row_diff(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
-    out = [(rid, "changed") for rid in new if rid in old and old[rid] != new[rid]]
-    out += [(rid, "added") for rid in new if rid not in old]
-    out += [(rid, "removed") for rid in old if rid not in new]
-    return sorted(out)
-
-
-def input_causes(
-    old: dict[str, Any], new: Fingerprint, sources: Sources, figure: dict[str, Any] | None = None
-) -> list[str]:
-    """What changed between a run's last success (``old`` record) and ``new``, most specific first.
-
-    Data files in ROW_KEYED are described by row ("data/claims.csv row C12 changed"); when ``figure``
-    names claims/context ids among the changed rows, only those rows are named.
+    A file that is not a manifest of this layout is set aside whole; run records that break the layout
+    are dropped one by one (the file is kept beside as well, for a look), the others stay. With
+    ``repair=False`` (a dry run) nothing is moved or copied.
     """
-    causes: list[str] = []
-    old_inputs: dict[str, str] = old.get("inputs") or {}
-    old_nb = old.get("notebook_file") or ""
-    if old_nb != new.notebook or old_inputs.get(old_nb) != new.inputs.get(new.notebook):
-        causes.append("notebook")
-    old_params: dict[str, Any] = old.get("parameters") or {}
-    for key in sorted(set(old_params) | set(new.parameters)):
-        if old_params.get(key, "<unset>") != new.parameters.get(key, "<unset>"):
-            causes.append(f"parameter {key}")
-    files = sorted(set(old_inputs) | set(new.inputs))
-    if any(
-        _kind(f, new.notebook, sources) == "source" and old_inputs.get(f) != new.inputs.get(f) for f in files
-    ):
-        causes.append("helpers source")
-    if old.get("versions_hash") != new.versions_hash:
-        causes.append("package versions")
-    if bool(old.get("show_code")) != new.show_code:
-        causes.append("--show-code")
-    old_rows: dict[str, dict[str, str]] = old.get("rows") or {}
-    for rel in files:
-        if rel in (old_nb, new.notebook) or _kind(rel, new.notebook, sources) != "data":
-            continue
-        if old_inputs.get(rel) == new.inputs.get(rel):
-            continue
-        fig_field = ROW_KEYED.get(Path(rel).name)
-        if fig_field and rel in old_rows and rel in new.rows and old_rows[rel] and new.rows[rel]:
-            diff = _row_diff(old_rows[rel], new.rows[rel])
-            if not diff:
-                causes.append(f"{rel} (same rows, file layout changed)")
-                continue
-            refs = {str(i) for i in (figure or {}).get(fig_field) or []}
-            picked = [d for d in diff if d[0] in refs] or diff
-            for rid, how in picked[:MAX_ROWS_NAMED]:
-                causes.append(f"{rel} row {rid} {how}")
-            if len(picked) > MAX_ROWS_NAMED:
-                causes.append(f"{rel}: {len(picked) - MAX_ROWS_NAMED} more rows changed")
-        elif rel not in new.inputs:
-            causes.append(f"{rel} removed")
-        elif rel not in old_inputs:
-            causes.append(f"{rel} added")
-        else:
-            causes.append(rel)
-    return causes
+    def say(text: str) -> None:
+        if warn is not None:
+            warn(text)
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {"runs": {}}
+    except (OSError, UnicodeDecodeError) as exc:
+        problems = [f"cannot be read as UTF-8 ({exc})"]
+        data: Any = None
+    else:
+        try:
+            data = json.loads(text)
+            problems = _errors(MANIFEST_SCHEMA, data)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            data, problems = None, [f"not valid JSON ({exc})"]
+    if problems:
+        moved = set_aside(path) if repair else None
+        old_layout = isinstance(data, dict) and data.get("schema") != SCHEMA and isinstance(data.get("schema"), int)
+        what = f"has layout {data['schema']}, not {SCHEMA}" if old_layout else f"is damaged ({problems[0]})"
+        say(f"{path} {what}; set aside as {moved.name if moved else '(could not be moved)'}. The index is "
+            "rebuilt from the published reports and every run is re-executed once")
+        return {"runs": {}}
+    bad = {name: errs for name, rec in data["runs"].items()
+           if (errs := _errors(RUN_SCHEMA, rec) + ([] if rec.get("name") == name else ["name differs from key"]))}
+    if bad:
+        copy: Path | None = path.with_name(f"{path.name}.damaged-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}")
+        try:
+            if repair and copy is not None:
+                copy.write_bytes(path.read_bytes())
+            else:
+                copy = None
+        except OSError:
+            copy = None
+        for name, errs in bad.items():
+            del data["runs"][name]
+            say(f"{path}: the record of run '{name}' is damaged ({errs[0]}); dropped (a copy of the file is "
+                f"{copy.name if copy else 'not kept'}). The run is re-executed; its published report stays")
+    return inflate(data)
 
 
-def skip_reason(
-    record: dict[str, Any] | None, new: Fingerprint, sources: Sources, reports_dir: Path, force: bool
-) -> tuple[bool, str]:
-    """(skip?, reason): skip only when the last attempt succeeded, its report exists and nothing changed."""
-    if force:
-        return False, "--force"
-    if not record:
-        return False, "never run"
-    if record.get("status") != "ok":
-        return False, "last attempt failed"
-    html = record.get("html")
-    if not html or not (reports_dir / html).is_file():
-        return False, "report missing"
-    if (
-        record.get("inputs") == new.inputs
-        and record.get("params_hash") == new.params_hash
-        and record.get("versions_hash") == new.versions_hash
-        and bool(record.get("show_code")) == new.show_code
-        and record.get("notebook_file") == new.notebook
-    ):
-        return True, f"up to date (last success {record.get('last_success') or '?'})"
-    causes = input_causes(record, new, sources)
-    shown = ", ".join(causes[:4]) + (f" and {len(causes) - 4} more" if len(causes) > 4 else "")
-    return False, f"changed: {shown or 'inputs'}"
+def inflate(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Give every run record its ``inputs`` and ``rows`` from the snapshot it names (in memory only)."""
+    snapshots = manifest.pop("snapshots", None) or {}
+    for record in manifest.get("runs", {}).values():
+        snap = snapshots.get(record.get("snapshot") or "")
+        if snap is None:
+            continue
+        inputs = dict(snap.get("inputs") or {})
+        if record.get("notebook_file"):
+            inputs[record["notebook_file"]] = record.get("notebook_hash") or ""
+        record["inputs"] = inputs
+        record["rows"] = snap.get("rows") or {}
+    return manifest
+
+
+def deflate(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as stored: shared input hashes once under ``snapshots``, each run naming its own."""
+    out = {k: v for k, v in manifest.items() if k != "runs"}
+    snapshots: dict[str, Any] = {}
+    keys: dict[tuple[int, int], str] = {}  # records of one batch share the same dicts: hash them once
+    runs: dict[str, Any] = {}
+    for name, record in manifest.get("runs", {}).items():
+        rec = {k: v for k, v in record.items() if k not in SHARED_FIELDS}
+        if "inputs" in record:
+            nb = record.get("notebook_file") or ""
+            inputs = {k: v for k, v in (record.get("inputs") or {}).items() if k != nb}
+            rows = record.get("rows") or {}
+            ident = (id(record.get("inputs")), id(rows))
+            key = keys.get(ident) or stable_hash({"inputs": inputs, "rows": rows})[:16]
+            keys[ident] = key
+            snapshots.setdefault(key, {"inputs": inputs, "rows": rows})
+            rec["snapshot"] = key
+        runs[name] = rec
+    out["snapshots"] = snapshots
+    out["runs"] = runs
+    return out
+
+
+def save_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest atomically (shared input hashes stored once)."""
+    manifest["schema"] = SCHEMA
+    write_atomic(path, json.dumps(deflate(manifest), indent=1, ensure_ascii=False, default=str) + "\n")
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -366,29 +262,11 @@ def read_key_figures(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path.name} is not valid JSON ({exc})") from None
-    figures = data.get("figures") if isinstance(data, dict) else None
-    if not isinstance(figures, list) or not all(isinstance(f, dict) and "name" in f for f in figures):
-        raise ValueError(f"{path.name} must be {{'report': ..., 'figures': [{{'name': ..., 'value': ...}}]}}")
+    problems = validate_key_figures(data, path.name)
+    if problems:
+        raise ValueError("; ".join(problems[:5]) + ". Fix: write {'report': ..., 'figures': [{'name': str, "
+                         "'value': number or null, 'label': str, 'unit': str, 'claims': [ids], 'context': [ids]}]}")
     return data
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    """The manifest at ``path`` ({} when missing or unreadable: every run is then re-executed)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-        return {}
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("runs"), dict):
-        return {}
-    return data
-
-
-def save_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write the manifest atomically."""
-    manifest["schema"] = SCHEMA
-    write_atomic(
-        path, json.dumps(manifest, indent=1, sort_keys=False, ensure_ascii=False, default=str) + "\n"
-    )
 
 
 def record_success(
@@ -406,6 +284,7 @@ def record_success(
     tables: list[str],
     key_figures: dict[str, Any] | None,
     sources: Sources,
+    files: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The run's manifest record after a successful run (computes the figure changes)."""
     old = dict(record or {})
@@ -426,6 +305,7 @@ def record_success(
         "failed_html": None,
         "executed_notebook": executed_notebook,
         "tables": tables,
+        "files": dict(files or {}),
         "key_figures": new_figures,
         "changes": changes,
         "changes_are_new": True,
@@ -477,3 +357,20 @@ def mark_skipped(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     out["changes_are_new"] = False
     return out
+
+
+#: Fields of a record that describe the published report (written beside it as run.json).
+PUBLISHED_FIELDS = ("name", "title", "notebook", "parameters", "status", "last_success", "last_attempt",
+                    "duration_s", "html", "executed_notebook", "tables", "files", "key_figures", "versions")
+
+
+def published_record(record: dict[str, Any]) -> dict[str, Any]:
+    """What a report folder says about itself (run.json): the record without its fingerprint."""
+    return {k: record.get(k) for k in PUBLISHED_FIELDS}
+
+
+def record_from_published(data: Any, name: str) -> dict[str, Any] | None:
+    """A run record rebuilt from a report folder's run.json (no fingerprint: the run re-executes once)."""
+    if not isinstance(data, dict) or data.get("name") != name or _errors(RUN_SCHEMA, data):
+        return None
+    return {**data, "changes": [], "changes_are_new": False}

@@ -60,7 +60,7 @@ _JSON_NAMES = {"integer": "int", "number": "float", "string": "str", "boolean": 
                "object": "dict", "null": "None"}
 
 
-def _jsonschema() -> Any:
+def load_jsonschema() -> Any:
     """The jsonschema package, imported without its optional IRI format checker.
 
     ``rfc3987_syntax`` (pulled in by jupyter-events) compiles a grammar when imported, 0.7 s that every notebook
@@ -203,7 +203,7 @@ def claim_ids(claims_path: str | Path | None = None, claim_type: str = "any") ->
 
 def _validator_class(register: Register) -> Any:
     """Draft 2020-12 with strict types (2.0 is not an int, a tuple is an array) and the project keywords."""
-    js = _jsonschema()
+    js = load_jsonschema()
     base = js.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine_many({
         "integer": lambda _, v: isinstance(v, int) and not isinstance(v, bool),
@@ -258,7 +258,7 @@ def rule_problems(rules: Any, declared: set[str], where: str) -> list[str]:
     if not isinstance(rules, dict):
         return [f"{head} is not a mapping. Fix: write it as a JSON Schema object"]
     problems: list[str] = []
-    js = _jsonschema()
+    js = load_jsonschema()
     try:
         js.Draft202012Validator.check_schema(rules)
     except js.SchemaError as exc:

@@ -23,6 +23,8 @@ from helpers.errors import PlanError
 RUN_KEYS = ("name", "notebook", "title", "parameters", "foreach")
 RESERVED_PARAMETERS = ("output_dir",)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Longest run name: a folder name, with room for the batch's suffixes within the 255 bytes most file systems allow.
+MAX_NAME_LENGTH = 100
 
 Expander = Callable[[], list[dict[str, Any]]]
 
@@ -221,7 +223,12 @@ def parse_plan_text(
             if not NAME_RE.match(run_name):
                 problems.append(
                     f"{where}: run name {run_name!r} is not usable as a directory name. "
-                    "Fix: use letters, digits, '.', '_' and '-' only"
+                    "Fix: start with a letter or digit and use letters, digits, '.', '_' and '-' only"
+                )
+            elif len(run_name) > MAX_NAME_LENGTH:
+                problems.append(
+                    f"{where}: run name {run_name[:40]!r}... is {len(run_name)} characters long. "
+                    f"Fix: keep run names to {MAX_NAME_LENGTH} characters"
                 )
             runs.append(
                 Run(

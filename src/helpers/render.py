@@ -476,5 +476,6 @@ def render_index(manifest: dict) -> str:
             nothing_changed_since=format_time(since_raw),
             message=message,
             message_is_heading=message.lower().startswith("nothing changed"),
+            refused=bool(batch.get("refused")),
         )
     )
