@@ -112,9 +112,9 @@ from helpers import fingerprint as fpr
 from helpers.batch.cli import main
 root, data, src = (Path(p) for p in sys.argv[1:4])
 sources = fpr.Sources(root=root, data_dirs=(data,), source_dirs=(src,))
-fixtures = Path(%r)
+fixtures = Path(FIXTURES)
 sys.exit(main(sys.argv[4:], sources=sources, notebooks_dir=fixtures, check_inputs=lambda options: None))
-""" % str(FIXTURES)
+""".replace("FIXTURES", repr(str(FIXTURES)))
 
 
 def pid_alive(pid: int) -> bool:

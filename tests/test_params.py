@@ -246,7 +246,7 @@ def test_check_is_cheap_to_import() -> None:
     code = (
         "import sys\nfrom helpers.params import check_parameters\n"
         f"check_parameters({str(TYPED)!r}, {{'base_year': 2030}})\n"
-        "names = ('papermill', 'nbconvert', 'nbclient', 'nbformat', 'pandas', 'rfc3987_syntax')\n"
+        "names = ('papermill', 'nbconvert', 'nbclient', 'nbformat', 'pandas', 'lark')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
