@@ -12,25 +12,30 @@ ARGS   ?=
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# The first install takes about 75 s: pip's own progress (one line per package) shows it is moving.
 $(STAMP): pyproject.toml requirements.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@test -x $(PY) || { echo "[venv] creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@echo "[venv] installing the pinned dependencies into $(VENV) (first time: about 75 s)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -e '.[dev]' \
+		| grep --line-buffered -E '^(Collecting|Installing|Successfully)' || true
+	@$(PY) -c "import helpers, papermill, nbclient" || { echo "[venv] install failed: see pip's output above" >&2; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (pakclaims)" > /dev/null
 	@touch $(STAMP)
+	@echo "[venv] ready"
 
 venv: $(STAMP)  ## create or refresh .venv
 
 reports: $(STAMP)  ## render every report from the shipped data into reports/ (ARGS="--force" etc.)
 	$(PY) -m helpers.batch $(ARGS)
 
-test: $(STAMP)  ## run the whole test suite
-	$(PY) -m pytest $(ARGS)
+test: $(STAMP)  ## run the whole test suite, with line coverage of src/helpers
+	$(PY) -m pytest --cov=helpers --cov-report=term:skip-covered $(ARGS)
 
 lint: $(STAMP)  ## ruff over the code and tests
 	$(VENV)/bin/ruff check src tests bench notebooks
 
-lab: $(STAMP)  ## open JupyterLab on the notebooks with the project kernel
-	$(VENV)/bin/jupyter lab notebooks
+lab: $(STAMP)  ## open JupyterLab on the notebooks with the project kernel (root, as in containers: --allow-root)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
 
 suggest: $(STAMP)  ## candidate claims from an article: make suggest SEED=seeds/<file>.txt
 	@test -n "$(SEED)" || { echo "usage: make suggest SEED=seeds/<file>.txt" >&2; exit 2; }

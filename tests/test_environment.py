@@ -57,3 +57,18 @@ def test_lock_agrees_with_pins():
 def test_environment_python_matches_requires_python():
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert "python=3.11" in env["dependencies"]
+
+
+def test_make_lab_allows_root_only_for_root():
+    import os
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=paths.ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert "jupyter lab" in dry
+    assert ("--allow-root" in dry) is (os.geteuid() == 0)
+
+
+def test_ci_lints_and_tests():
+    script = (paths.ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.index("make lint") < script.index("make test")

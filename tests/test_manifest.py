@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import fingerprint as fpr
 from helpers import manifest as mf
 from helpers.files import sha256_file
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> mf.Sources:
+def project(tmp_path: Path) -> fpr.Sources:
     (tmp_path / "data").mkdir()
     (tmp_path / "seeds").mkdir()
     (tmp_path / "src" / "helpers" / "templates").mkdir(parents=True)
@@ -25,7 +26,7 @@ def project(tmp_path: Path) -> mf.Sources:
     (tmp_path / "src" / "helpers" / "templates" / "page.html.j2").write_text("<p>{{ x }}</p>\n")
     (tmp_path / "src" / "helpers" / "notes.txt").write_text("not source\n")
     (tmp_path / "notebooks" / "a.ipynb").write_text("{}")
-    return mf.Sources(
+    return fpr.Sources(
         root=tmp_path,
         data_dirs=(tmp_path / "data", tmp_path / "seeds"),
         source_dirs=(tmp_path / "src" / "helpers",),
@@ -36,13 +37,13 @@ VERSIONS = {"pandas": "3.1.1", "python": "3.11.7"}
 
 
 def fp(
-    sources: mf.Sources, params: dict | None = None, versions: dict | None = None, show_code: bool = False
+    sources: fpr.Sources, params: dict | None = None, versions: dict | None = None, show_code: bool = False
 ):
-    snap = mf.take_snapshot(sources, versions=versions or VERSIONS)
-    return mf.fingerprint(snap, sources.root / "notebooks" / "a.ipynb", params or {"year": 2026}, show_code)
+    snap = fpr.take_snapshot(sources, versions=versions or VERSIONS)
+    return fpr.fingerprint(snap, sources.root / "notebooks" / "a.ipynb", params or {"year": 2026}, show_code)
 
 
-def success_record(sources: mf.Sources, f: mf.Fingerprint, figures: list[dict] | None = None) -> dict:
+def success_record(sources: fpr.Sources, f: fpr.Fingerprint, figures: list[dict] | None = None) -> dict:
     reports = sources.root / "reports"
     (reports / "runs" / "a").mkdir(parents=True, exist_ok=True)
     (reports / "runs" / "a" / "report.html").write_text("<html>")
@@ -63,8 +64,8 @@ def success_record(sources: mf.Sources, f: mf.Fingerprint, figures: list[dict] |
     )
 
 
-def test_snapshot_hashes_data_seeds_and_source(project: mf.Sources) -> None:
-    snap = mf.take_snapshot(project, versions=VERSIONS)
+def test_snapshot_hashes_data_seeds_and_source(project: fpr.Sources) -> None:
+    snap = fpr.take_snapshot(project, versions=VERSIONS)
     assert set(snap.data) == {
         "data/claims.csv",
         "data/context_figures.csv",
@@ -78,32 +79,32 @@ def test_snapshot_hashes_data_seeds_and_source(project: mf.Sources) -> None:
 
 
 def test_output_dir_does_not_change_the_parameters_hash() -> None:
-    assert mf.params_hash({"a": 1, "output_dir": "/x"}) == mf.params_hash({"a": 1, "output_dir": "/y"})
-    assert mf.params_hash({"a": 1}) != mf.params_hash({"a": 2})
+    assert fpr.params_hash({"a": 1, "output_dir": "/x"}) == fpr.params_hash({"a": 1, "output_dir": "/y"})
+    assert fpr.params_hash({"a": 1}) != fpr.params_hash({"a": 2})
 
 
 def test_installed_versions_reads_metadata_without_importing() -> None:
-    versions = mf.installed_versions()
+    versions = fpr.installed_versions()
     assert versions["pyyaml"] and versions["python"].startswith("3.") and versions["papermill"]
-    assert set(mf.key_versions(versions)) <= {
+    assert set(fpr.key_versions(versions)) <= {
         "python",
-        *(p.lower().replace("_", "-") for p in mf.KEY_PACKAGES),
+        *(p.lower().replace("_", "-") for p in fpr.KEY_PACKAGES),
     }
 
 
-def test_skip_only_when_nothing_changed(project: mf.Sources) -> None:
+def test_skip_only_when_nothing_changed(project: fpr.Sources) -> None:
     reports = project.root / "reports"
     first = fp(project)
-    assert mf.skip_reason(None, first, project, reports, False) == (False, "never run")
+    assert fpr.skip_reason(None, first, project, reports, False) == (False, "never run")
     record = success_record(project, first)
-    skip, reason = mf.skip_reason(record, fp(project), project, reports, False)
+    skip, reason = fpr.skip_reason(record, fp(project), project, reports, False)
     assert skip and reason.startswith("up to date")
-    assert mf.skip_reason(record, fp(project), project, reports, True) == (False, "--force")
-    assert mf.skip_reason({**record, "status": "failed"}, fp(project), project, reports, False)[1] == (
+    assert fpr.skip_reason(record, fp(project), project, reports, True) == (False, "--force")
+    assert fpr.skip_reason({**record, "status": "failed"}, fp(project), project, reports, False)[1] == (
         "last attempt failed"
     )
     (reports / "runs" / "a" / "report.html").unlink()
-    assert mf.skip_reason(record, fp(project), project, reports, False) == (False, "report missing")
+    assert fpr.skip_reason(record, fp(project), project, reports, False) == (False, "report missing")
 
 
 @pytest.mark.parametrize(
@@ -123,21 +124,21 @@ def test_skip_only_when_nothing_changed(project: mf.Sources) -> None:
         (lambda root: (root / "seeds" / "001.txt").unlink(), "seeds/001.txt removed"),
     ],
 )
-def test_each_input_change_reruns_with_its_cause(project: mf.Sources, change, cause: str) -> None:
+def test_each_input_change_reruns_with_its_cause(project: fpr.Sources, change, cause: str) -> None:
     record = success_record(project, fp(project))
     change(project.root)
     new = fp(project)
-    skip, reason = mf.skip_reason(record, new, project, project.root / "reports", False)
+    skip, reason = fpr.skip_reason(record, new, project, project.root / "reports", False)
     assert not skip and cause in reason
-    assert mf.input_causes(record, new, project) == [cause]
+    assert fpr.input_causes(record, new, project) == [cause]
 
 
-def test_parameter_versions_and_show_code_causes(project: mf.Sources) -> None:
+def test_parameter_versions_and_show_code_causes(project: fpr.Sources) -> None:
     record = success_record(project, fp(project))
     new = fp(
         project, params={"year": 2030, "scale": 2}, versions={**VERSIONS, "pandas": "3.2.0"}, show_code=True
     )
-    assert mf.input_causes(record, new, project) == [
+    assert fpr.input_causes(record, new, project) == [
         "parameter scale",
         "parameter year",
         "package versions",
@@ -145,31 +146,31 @@ def test_parameter_versions_and_show_code_causes(project: mf.Sources) -> None:
     ]
 
 
-def test_row_level_causes_prefer_the_figure_rows(project: mf.Sources) -> None:
+def test_row_level_causes_prefer_the_figure_rows(project: fpr.Sources) -> None:
     record = success_record(project, fp(project))
     (project.root / "data" / "claims.csv").write_text("id,value\nC1,11\nC2,20\nC4,40\n")
     (project.root / "data" / "context_figures.csv").write_text("id,value\nX1,1\nX2,3\n")
     new = fp(project)
-    everything = mf.input_causes(record, new, project)
+    everything = fpr.input_causes(record, new, project)
     assert everything == [
         "data/claims.csv row C1 changed",
         "data/claims.csv row C3 removed",
         "data/claims.csv row C4 added",
         "data/context_figures.csv row X2 changed",
     ]
-    only_c1 = mf.input_causes(record, new, project, {"claims": ["C1"], "context": ["X2"]})
+    only_c1 = fpr.input_causes(record, new, project, {"claims": ["C1"], "context": ["X2"]})
     assert only_c1 == ["data/claims.csv row C1 changed", "data/context_figures.csv row X2 changed"]
 
 
-def test_reordered_rows_are_named_as_a_layout_change(project: mf.Sources) -> None:
+def test_reordered_rows_are_named_as_a_layout_change(project: fpr.Sources) -> None:
     record = success_record(project, fp(project))
     (project.root / "data" / "claims.csv").write_text("id,value\nC3,30\nC2,20\nC1,10\n")
-    assert mf.input_causes(record, fp(project), project) == [
+    assert fpr.input_causes(record, fp(project), project) == [
         "data/claims.csv (same rows, file layout changed)"
     ]
 
 
-def test_figure_changes_name_old_new_and_causes(project: mf.Sources) -> None:
+def test_figure_changes_name_old_new_and_causes(project: fpr.Sources) -> None:
     figures = [
         {"name": "c1", "label": "C1 value", "value": 10.0, "unit": "USD", "claims": ["C1"], "context": []},
         {"name": "c2", "label": "C2 value", "value": 20.0, "unit": "USD", "claims": ["C2"], "context": []},
@@ -213,7 +214,7 @@ def test_figure_changes_name_old_new_and_causes(project: mf.Sources) -> None:
     assert updated["changes_are_new"] and updated["changes_since"] == "2026-01-01T00:00:00+00:00"
 
 
-def test_failure_keeps_last_success_and_skip_marks_changes_older(project: mf.Sources) -> None:
+def test_failure_keeps_last_success_and_skip_marks_changes_older(project: fpr.Sources) -> None:
     record = success_record(project, fp(project), [{"name": "v", "value": 1}])
     record["changes"] = [{"name": "v", "old": 0, "new": 1, "causes": ["notebook"]}]
     failed = mf.record_failure(
@@ -234,16 +235,57 @@ def test_failure_keeps_last_success_and_skip_marks_changes_older(project: mf.Sou
     assert skipped["changes"] == record["changes"] and skipped["changes_are_new"] is False
 
 
-def test_manifest_round_trip_and_corrupt_file(tmp_path: Path) -> None:
+def test_manifest_round_trip_and_damaged_files_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "manifest.json"
-    assert mf.load_manifest(path) == {}
-    mf.save_manifest(path, {"runs": {"a": {"status": "ok"}}})
-    assert mf.load_manifest(path)["runs"] == {"a": {"status": "ok"}}
+    assert mf.load_manifest(path) == {"runs": {}}
+    mf.save_manifest(path, {"runs": {"a": {"name": "a", "status": "ok"}}})
+    assert mf.load_manifest(path)["runs"] == {"a": {"name": "a", "status": "ok"}}
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
-    path.write_text("{not json")
-    assert mf.load_manifest(path) == {}
-    path.write_text(json.dumps({"schema": 99, "runs": {}}))
-    assert mf.load_manifest(path) == {}
+    warnings: list[str] = []
+    for damaged in ("{not json", json.dumps({"schema": 99, "runs": {}}), json.dumps({"schema": 2, "runs": []})):
+        path.write_text(damaged)
+        assert mf.load_manifest(path, warn=warnings.append) == {"runs": {}}
+        assert not path.exists()
+    assert len(list(tmp_path.glob("manifest.json.damaged-*"))) == 3
+    assert "not valid JSON" in warnings[0] and "has layout 99, not 2" in warnings[1] and "runs" in warnings[2]
+
+
+def test_a_damaged_record_is_dropped_and_the_others_kept(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    good = {"name": "a", "status": "ok", "key_figures": [{"name": "x", "value": 1.5}]}
+    for bad in ({"name": "b", "status": "fine"}, {"name": "b", "status": "ok", "key_figures": [{"value": 1}]},
+                {"name": "b", "status": "ok", "key_figures": [{"name": "x", "value": "a lot"}]}, "not a record"):
+        path.write_text(json.dumps({"schema": mf.SCHEMA, "runs": {"a": good, "b": bad}}))
+        warnings: list[str] = []
+        assert mf.load_manifest(path, warn=warnings.append)["runs"] == {"a": good}
+        assert len(warnings) == 1 and "the record of run 'b' is damaged" in warnings[0]
+    assert path.exists()  # kept, with a copy beside it for a look
+    warnings.clear()
+    assert mf.load_manifest(path, warn=warnings.append, repair=False)["runs"] == {"a": good}
+    assert len(list(tmp_path.glob("manifest.json.damaged-*"))) >= 1
+
+
+def test_shared_input_hashes_are_stored_once(project: fpr.Sources, tmp_path: Path) -> None:
+    f = fp(project)
+    runs = {}
+    for name in [f"r{i}" for i in range(20)]:
+        record = success_record(project, f)
+        runs[name] = {**record, "name": name}
+    path = tmp_path / "m.json"
+    mf.save_manifest(path, {"runs": runs})
+    stored = json.loads(path.read_text())
+    assert len(stored["snapshots"]) == 1 and all("rows" not in r and "inputs" not in r for r in stored["runs"].values())
+    loaded = mf.load_manifest(path)
+    assert loaded["runs"]["r7"]["inputs"] == f.inputs and loaded["runs"]["r7"]["rows"] == f.rows
+    assert path.read_text().count('"data/context_figures.csv"') == 2  # its file hash and its row hashes, once
+
+
+def test_a_long_register_keeps_no_row_hashes(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("id,value\n" + "".join(f"C{i},{i}\n" for i in range(fpr.MAX_ROW_HASHES + 2)))
+    assert fpr.row_hashes(path) == {}
+    path.write_text("id,value\nC1,1\n")
+    assert set(fpr.row_hashes(path)) == {"C1"}
 
 
 def test_key_figures_file_is_validated(tmp_path: Path) -> None:
@@ -251,9 +293,13 @@ def test_key_figures_file_is_validated(tmp_path: Path) -> None:
     assert mf.read_key_figures(path) is None
     path.write_text('{"report": "a", "figures": [{"name": "x", "value": 1}]}')
     assert mf.read_key_figures(path)["figures"][0]["value"] == 1
-    path.write_text('{"report": "a", "figures": {"x": 1}}')
-    with pytest.raises(ValueError, match="must be"):
-        mf.read_key_figures(path)
+    for bad, where in (('{"report": "a", "figures": {"x": 1}}', "figures"),
+                       ('{"figures": [{"name": "x", "value": "12"}]}', "figures/0/value"),
+                       ('{"figures": [{"value": 1}]}', "figures/0"),
+                       ('{"figures": [{"name": "x", "claims": "C1"}]}', "figures/0/claims")):
+        path.write_text(bad)
+        with pytest.raises(ValueError, match=f"key_figures.json, {where}"):
+            mf.read_key_figures(path)
     path.write_text("{")
     with pytest.raises(ValueError, match="not valid JSON"):
         mf.read_key_figures(path)

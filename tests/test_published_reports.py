@@ -58,6 +58,7 @@ def test_every_page_opens_offline_without_errors(published: Path):
     assert by_name["01_claims_register"]["images"] >= 1
 
 
+@pytest.mark.slow
 def test_published_html_embeds_everything(published: Path):
     for page in [published / "index.html", *published.glob("runs/*/report.html")]:
         html = page.read_text(encoding="utf-8")

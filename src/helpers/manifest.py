@@ -84,7 +84,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
         "snapshots": {"type": "object", "additionalProperties": {
             "type": "object", "properties": {"inputs": _HASHES,
                                              "rows": {"type": "object", "additionalProperties": _HASHES}}}},
-        "runs": {"type": "object", "additionalProperties": {"type": "object"}},
+        "runs": {"type": "object"},  # each record is checked on its own: a bad one is dropped, not the file
     },
 }
 
@@ -146,7 +146,7 @@ def load_manifest(path: Path, warn: Callable[[str], None] | None = None, repair:
             "rebuilt from the published reports and every run is re-executed once")
         return {"runs": {}}
     bad = {name: errs for name, rec in data["runs"].items()
-           if (errs := _errors(RUN_SCHEMA, rec) + ([] if rec.get("name") == name else ["name differs from key"]))}
+           if (errs := _errors(RUN_SCHEMA, rec) or ([] if rec.get("name") == name else ["name differs from its key"]))}
     if bad:
         copy: Path | None = path.with_name(f"{path.name}.damaged-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}")
         try:
