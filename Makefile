@@ -48,8 +48,9 @@ append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a
 check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 	$(PY) -m helpers.claims check
 
-bench: $(STAMP)  ## batch benchmark (minutes; run by hand)
+bench: $(STAMP)  ## benchmarks: the batch against the naive loop, its engine against papermill in a pool (minutes)
 	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_engine.py
 
 clean:  ## remove .venv and generated reports
 	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json
