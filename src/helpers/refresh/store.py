@@ -32,7 +32,7 @@ class Fetched:
     rows: list[dict[str, Any]]
     covered: set[tuple[str, str, str, str]]  # (dataset, series_code, geo, partner) answered, even if empty
     retrieved: str
-    keeps_editions: bool = False
+    editions: frozenset[str] = frozenset()  # datasets publishing named editions: the superseded one is archived
     notes: list[str] = field(default_factory=list)
 
 
@@ -98,9 +98,13 @@ def merge(old: pd.DataFrame, fetched: Fetched, *, recorded_at: str) -> tuple[pd.
         revision["origin"] = "live"
 
     keep_old_edition = pd.DataFrame(columns=snapshots.COLUMNS)
-    if fetched.keeps_editions and not replaced.empty and revisions:
-        newer = set(new["vintage_date"])
-        keep_old_edition = replaced[~replaced["vintage_date"].isin(newer)].assign(role="archive")
+    if fetched.editions and not replaced.empty and revisions:
+        changed = {r["old_row_id"] for r in revisions}
+        edition_rows = replaced["dataset"].isin(fetched.editions)
+        changed_series = set(_key(replaced[replaced["row_id"].isin(changed)]))
+        superseded = edition_rows & _key(replaced).isin(changed_series) & ~replaced["vintage_date"].isin(
+            set(new["vintage_date"]))
+        keep_old_edition = replaced[superseded].assign(role="archive")
     frames = [f for f in (untouched, archived, keep_old_edition, new) if not f.empty]
     merged = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     merged = merged.drop_duplicates("row_id", keep="last")
