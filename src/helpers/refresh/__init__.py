@@ -112,5 +112,5 @@ def run(sources: Iterable[str] | None = None, *, folder: str | Path | None = Non
         echo(f"refresh: {len(kept)} of {len(outcomes)} source(s) kept their last good snapshot "
              f"({', '.join(kept)}); exit {EXIT_KEPT}")
         return EXIT_KEPT
-    echo(f"refresh: {len(outcomes)} source(s) up to date; exit {EXIT_OK}")
+    echo(f"refresh: {len(outcomes)} source(s) reached, snapshots current; exit {EXIT_OK}")
     return EXIT_OK

@@ -141,5 +141,5 @@ def fetch(plan: SourcePlan, *, pause: float = PAUSE) -> Fetched:
             frame = _call(key, fields, f"UN Comtrade {reporter} {block[0]}-{block[-1]}")
             rows += _rows(frame, fields, bool(key), retrieved)
         covered |= {("COMTRADE", f"TOTAL.{flow}", reporter, partner) for flow in flows for partner in partners}
-    return Fetched("comtrade", rows, covered, retrieved,
+    return Fetched("comtrade", rows, covered, retrieved, periods=frozenset(map(str, plan.years)),
                    notes=[f"endpoint: {'data API (subscription key)' if key else 'public preview (no key)'}"])

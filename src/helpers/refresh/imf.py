@@ -114,6 +114,7 @@ def fetch(plan: SourcePlan) -> Fetched:
     import sdmx
 
     retrieved = now_utc()
+    years = {str(y) for d in plan.datasets.values() for y in d.years}
     client = sdmx.Client(SOURCE_ID, session=net.session())
     rows: list[dict[str, Any]] = []
     covered: set[tuple[str, str, str, str]] = set()
@@ -130,4 +131,5 @@ def fetch(plan: SourcePlan) -> Fetched:
                 address = getattr(getattr(message, "response", None), "url", "") or ""
                 rows += _rows(message, dataset, address, vintage_date, retrieved)
             covered |= {(name, code, geo, partner) for code in dataset.indicators for geo, partner in pairs}
-    return Fetched("imf", rows, covered, retrieved, editions=frozenset({"WEO"}), notes=notes)
+    return Fetched("imf", rows, covered, retrieved, periods=frozenset(years),
+                   editions=frozenset({"WEO"}), notes=notes)

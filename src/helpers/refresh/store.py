@@ -32,6 +32,7 @@ class Fetched:
     rows: list[dict[str, Any]]
     covered: set[tuple[str, str, str, str]]  # (dataset, series_code, geo, partner) answered, even if empty
     retrieved: str
+    periods: frozenset[str] = frozenset()  # the periods asked for; empty = all
     editions: frozenset[str] = frozenset()  # datasets publishing named editions: the superseded one is archived
     notes: list[str] = field(default_factory=list)
 
@@ -78,8 +79,13 @@ def merge(old: pd.DataFrame, fetched: Fetched, *, recorded_at: str) -> tuple[pd.
     old_key = _key(old) if not old.empty else pd.Series(dtype=str)
     touched = old_key.isin(covered) if not old.empty else pd.Series(dtype=bool)
     untouched = old[~touched] if not old.empty else old
-    replaced = old[touched & old["role"].eq("current")] if not old.empty else old
+    current = old[touched & old["role"].eq("current")] if not old.empty else old
     archived = old[touched & old["role"].eq("archive")] if not old.empty else old
+    # Periods outside the window asked for are not answered: they leave the current vintage (kept as archive,
+    # so a series never mixes vintages) and are not withdrawals.
+    asked = current["period"].isin(fetched.periods) if fetched.periods else current["period"].notna()
+    replaced = current[asked]
+    outside = current[~asked].assign(role="archive")
 
     revisions: list[dict[str, Any]] = []
     new_by_key = {(k, p): r for k, p, r in zip(_key(new), new["period"], new.itertuples(), strict=True)}
@@ -105,7 +111,7 @@ def merge(old: pd.DataFrame, fetched: Fetched, *, recorded_at: str) -> tuple[pd.
         superseded = edition_rows & _key(replaced).isin(changed_series) & ~replaced["vintage_date"].isin(
             set(new["vintage_date"]))
         keep_old_edition = replaced[superseded].assign(role="archive")
-    frames = [f for f in (untouched, archived, keep_old_edition, new) if not f.empty]
+    frames = [f for f in (untouched, archived, outside, keep_old_edition, new) if not f.empty]
     merged = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     merged = merged.drop_duplicates("row_id", keep="last")
     merged = merged.sort_values(["dataset", "series_code", "geo", "partner", "vintage_date", "period"],

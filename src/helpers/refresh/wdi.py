@@ -98,4 +98,4 @@ def fetch(plan: SourcePlan) -> Fetched:
     finally:
         wbgapi.get_options.clear()
         wbgapi.get_options.update(saved)
-    return Fetched("wdi", rows, covered, retrieved)
+    return Fetched("wdi", rows, covered, retrieved, periods=frozenset(map(str, plan.years)))
