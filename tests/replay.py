@@ -3,7 +3,7 @@
 * ``replay(name)``: vcrpy plays ``tests/fixtures/refresh/<name>.yaml`` in record mode ``none``: a request the
   cassette does not hold raises ``CannotOverwriteExistingCassetteException`` instead of reaching a network.
 * ``no_sockets()``: pytest-socket refuses to create any socket while it is active.
-* ``no_dns(monkeypatch)``: host names stop resolving, as on a machine without network.
+* ``no_dns()``: host names stop resolving, as on a machine without network.
 """
 
 from __future__ import annotations
@@ -41,12 +41,21 @@ def replay(name: str):
     assert cassette.all_played, f"{name}.yaml: {len(cassette.data) - cassette.play_count} exchange(s) not requested"
 
 
-def no_dns(monkeypatch) -> None:
-    """Every host name fails to resolve (socket.gaierror), the way requests fail on a machine without network."""
+@contextmanager
+def no_dns():
+    """Every host name fails to resolve (socket.gaierror), the way requests fail on a machine without network.
+
+    Use inside ``no_sockets()``: pytest-socket guards ``getaddrinfo`` too, and this restores its guard on exit.
+    """
     def refuse(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    saved = socket.getaddrinfo
+    socket.getaddrinfo = refuse
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = saved
 
 
 def snapshot_copy(tmp_path: Path) -> Path:
