@@ -149,3 +149,14 @@ def test_the_reference_copy_is_byte_identical_to_its_recorded_checksum():
 
     assert sha256_file(paths.SNAPSHOTS / meta["reference_copy"]["path"]) == meta["reference_copy"]["sha256"]
     assert len(pd.read_csv(paths.SNAPSHOTS / "seed" / "reference_series.csv")) == 773
+
+
+def test_scheduling_docs_use_the_documented_exit_codes():
+    import ast
+
+    dag = (paths.ROOT / "docs" / "airflow_dag.py").read_text(encoding="utf-8")
+    ast.parse(dag)
+    assert f"skip_on_exit_code={refresh.EXIT_KEPT}" in dag and "-m helpers.batch" in dag
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    cron = next(line for line in readme.splitlines() if "-m helpers.refresh;" in line)
+    assert "[ $r -eq 3 ]" in cron and "-m helpers.batch" in cron
