@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from replay import file_hashes, no_dns, no_sockets, snapshot_copy
 
-from helpers import paths, refresh, snapshots
+from helpers import paths, snapshots
 from helpers.errors import SourceUnavailable
 from helpers.refresh import comtrade, net, seed
+from helpers.refresh import runner as refresh
 from helpers.refresh.__main__ import main
 from helpers.refresh.plan import load_plan
 
@@ -112,7 +113,7 @@ def test_session_retries_rate_limits_honouring_retry_after():
      "(Caused by NameResolutionError(...))", SourceUnavailable, None),
 ])
 def test_comtrade_messages_are_sorted_into_retry_keep_or_refused(printed, kind, wait):
-    error = comtrade._classify(printed, "UN Comtrade PAK")
+    error = comtrade.classify(printed, "UN Comtrade PAK")
     assert isinstance(error, kind)
     if wait is not None:
         assert error.wait == wait

@@ -6,8 +6,9 @@ import pytest
 from replay import PLAN, file_hashes, no_sockets, replay, snapshot_copy
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from helpers import refresh, snapshots
+from helpers import snapshots
 from helpers.refresh import comtrade, net
+from helpers.refresh import runner as refresh
 from helpers.refresh.plan import load_plan
 
 

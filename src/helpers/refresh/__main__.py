@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers import refresh, snapshots
+from helpers import snapshots
 from helpers.errors import ProjectError
+from helpers.refresh import runner as refresh
 
 
 def parser() -> argparse.ArgumentParser:

@@ -52,7 +52,7 @@ def address(fields: dict[str, Any], keyed: bool) -> str:
     return f"{DATA if keyed else PREVIEW}?{urlencode(fields)}"
 
 
-def _classify(printed: str, what: str) -> Exception:
+def classify(printed: str, what: str) -> Exception:
     """The exception for what comtradeapicall printed when it returned nothing."""
     text = printed.strip()
     if text.startswith("Request error:"):
@@ -90,7 +90,7 @@ def _call(key: str | None, fields: dict[str, Any], what: str):
             frame = (comtradeapicall.getFinalData(key, **args) if key
                      else comtradeapicall.previewFinalData(**args))
         if frame is None:
-            raise _classify(printed.getvalue(), what)
+            raise classify(printed.getvalue(), what)
         return frame
 
     return net.retrying(attempt, what=what)
