@@ -106,14 +106,15 @@ def _rows(frame, fields: dict[str, Any], keyed: bool, retrieved: str) -> list[di
     for record in frame.to_dict("records"):
         if str(record.get("cmdCode", "TOTAL")) != "TOTAL" or str(record.get("partner2Code", 0)) not in ("0", "0.0"):
             continue
-        if record["flowCode"] not in MEASURES or record["primaryValue"] is None:
+        value = record["primaryValue"]
+        if record["flowCode"] not in MEASURES or value is None or value != value:  # null arrives as NaN
             continue
         basis = "FOB" if record["flowCode"] == "X" else "CIF"
-        reported = "reported" if record.get("isReported") else "estimated by UN Comtrade"
+        reported = "reported" if record.get("isReported") is True else "estimated by UN Comtrade"
         out.append({"source": "comtrade", "dataset": "COMTRADE", "series_code": f"TOTAL.{record['flowCode']}",
                     "measure": MEASURES[record["flowCode"]], "geo": record["reporterISO"],
                     "partner": record["partnerISO"], "period": str(int(record["refYear"])),
-                    "period_kind": "calendar", "value": float(record["primaryValue"]), "unit": "USD",
+                    "period_kind": "calendar", "value": float(value), "unit": "USD",
                     "vintage": f"Comtrade as of {retrieved[:10]}", "vintage_date": retrieved[:10],
                     "retrieved": retrieved[:10], "address": address(fields, keyed), "publisher": "UN Comtrade",
                     "copy": "", "confidence": "high",
