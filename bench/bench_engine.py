@@ -25,7 +25,7 @@ from typing import Any
 
 from helpers import paths
 from helpers.batch.engine import execute_notebook, notebook_kernel_name
-from helpers.batch.options import ExecRequest
+from helpers.batch.outcome import ExecRequest
 from helpers.params import read_parameters
 from helpers.plan import Run, load_plan, select_runs
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from helpers import fingerprint as fpr
 from helpers.batch.cli import main
-from helpers.batch.options import BatchSummary, ExecOutcome, ExecRequest, Options
+from helpers.batch.options import BatchSummary, Options
+from helpers.batch.outcome import ExecOutcome, ExecRequest
 from helpers.batch.runner import run_batch
 
 FIXTURES = (Path(__file__).parent / "fixtures" / "notebooks").resolve()

@@ -15,7 +15,7 @@ import pytest
 from batchkit import FIXTURES, PLAIN, Project
 
 from helpers.batch.engine import execute_notebook
-from helpers.batch.options import ExecRequest
+from helpers.batch.outcome import ExecRequest
 
 pytestmark = pytest.mark.slow
 

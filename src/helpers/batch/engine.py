@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.batch.layout import OUTPUT_DIR_ENV
-from helpers.batch.options import ExecOutcome, ExecRequest, now_iso
+from helpers.batch.outcome import ExecOutcome, ExecRequest, now_iso
 
 ERROR_MARKER_TAG = "papermill-error-cell-tag"  # the tag papermill puts on its error marker cells
 PORT_TAKEN = "Address already in use"  # what a kernel says when a port it was given is taken

@@ -11,22 +11,18 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from helpers import manifest as mf
+from helpers import fingerprint as fpr
 from helpers import paths
+from helpers.batch.engine import execute_notebook
 from helpers.batch.layout import DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT
+from helpers.batch.outcome import ExecOutcome, ExecRequest, now_iso
 from helpers.batch.publish import swap_into_place
 from helpers.plan import Expander
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
-
-
-def now_iso() -> str:
-    """The current time, ISO 8601 with the local UTC offset, to the second."""
-    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 @dataclass
@@ -56,62 +52,7 @@ class BatchSummary:
         return sum(1 for r in self.results if r.status == status)
 
 
-@dataclass
-class ExecRequest:
-    """One notebook to execute: what the engine needs, nothing about publishing."""
-
-    notebook_path: Path
-    parameters: dict[str, Any]
-    cwd: Path
-    kernel_name: str
-    timeout: float | None
-    notebook_timeout: float | None
-    output_dir: Path  # the run's staging folder (given to the kernel as PAKCLAIMS_OUTPUT_DIR)
-    kernel_log: Path | None = None
-    papermill_meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ExecOutcome:
-    """The executed (or partially executed) notebook and how execution ended."""
-
-    nb: Any
-    ok: bool
-    ename: str = ""
-    evalue: str = ""
-    cell_index: int | None = None
-    duration_s: float = 0.0
-    stopped_early: bool = False  # sys.exit(0) or a bare SystemExit: papermill's successful early stop
-
-    @property
-    def error(self) -> str:
-        """'EName: reason (cell N)', with every listed problem of a multi-line message, or ''."""
-        if self.ok:
-            return ""
-        where = f" (cell {self.cell_index})" if self.cell_index is not None else ""
-        return f"{self.ename}: {reason_text(self.evalue)}{where}" if self.evalue.strip() else f"{self.ename}{where}"
-
-
-def reason_text(message: str, limit: int = 12) -> str:
-    """A message on one line: its first line, and the problems it lists ('  - ...' lines), up to ``limit``."""
-    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-    if not lines:
-        return ""
-    items = [line[2:] for line in lines[1:] if line.startswith("- ")]
-    text = lines[0].rstrip(":")
-    if items:
-        text += ": " + "; ".join(items[:limit]) + (f"; and {len(items) - limit} more" if len(items) > limit else "")
-    return text
-
-
 Engine = Callable[[ExecRequest], Awaitable[ExecOutcome]]
-
-
-async def nbclient_engine(request: ExecRequest) -> ExecOutcome:
-    """The default engine: :func:`helpers.batch.engine.execute_notebook` (imported only when a run executes)."""
-    from helpers.batch.engine import execute_notebook
-
-    return await execute_notebook(request)
 
 
 #: Data files every report reads: a missing one stops the batch before any kernel (exit 2).
@@ -154,7 +95,7 @@ class Options:
     notebook_timeout: float | None = DEFAULT_NOTEBOOK_TIMEOUT
     overrides: dict[str, Any] = field(default_factory=dict)
     wait: bool = False
-    sources: mf.Sources = field(default_factory=mf.Sources)
+    sources: fpr.Sources = field(default_factory=fpr.Sources)
     claims_path: Path | None = None
     expanders: dict[str, Expander] | None = None
     kernel_name: str | None = None
@@ -162,7 +103,7 @@ class Options:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     progress: bool = True
     check_inputs: Callable[[Options], None] = register_check
-    engine: Engine = nbclient_engine
+    engine: Engine = execute_notebook
     move: Callable[[Path, Path, Path], None] = swap_into_place
     clock: Callable[[], str] = now_iso
 

@@ -25,7 +25,8 @@ from helpers import fingerprint as fpr
 from helpers import manifest as mf
 from helpers.batch import publish
 from helpers.batch.lock import BatchLock
-from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult, reason_text
+from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult
+from helpers.batch.outcome import reason_text
 from helpers.batch.progress import Progress
 from helpers.batch.tasks import BatchState, PlannedRun, run_one
 from helpers.errors import (

@@ -24,7 +24,8 @@ from helpers.batch.layout import (
     REPORT_FILE,
     RUNS_DIR,
 )
-from helpers.batch.options import ExecOutcome, ExecRequest, Options, RunResult
+from helpers.batch.options import Options, RunResult
+from helpers.batch.outcome import ExecOutcome, ExecRequest
 from helpers.batch.progress import Progress
 from helpers.plan import Run
 
