@@ -162,8 +162,8 @@ def test_verdict_follows_the_data_when_a_claim_changes(tmp_path, restate_claim):
 @pytest.mark.slow
 @pytest.mark.parametrize(("parameters", "words"), [
     ({"claim_id": "pk-cn-exports"}, "not the id of a target claim"),
-    ({"base_year": 2030, "target_year": 2020}, "not after base_year"),
-    ({"baseline_override": -1.0}, "not a positive amount"),
+    ({"base_year": 2030, "target_year": 2020}, "'target_year' = 2020 is not after 'base_year' = 2030"),
+    ({"baseline_override": -1.0}, "'baseline_override' = -1.0 is not above 0"),
 ])
 def test_notebook_stops_at_its_first_cell_on_bad_parameters(tmp_path, parameters, words):
     import nbformat
