@@ -5,7 +5,8 @@ Exit codes it relies on:
                              run, on those snapshots, and the task is marked skipped so it shows); 2 invalid
                              plan or snapshot (stop); 130 interrupted.
   python -m helpers.batch    0 all reports good; 1 a run failed; 2 invalid plan, parameters or inputs, or
-                             the reports lock is held; 130 interrupted.
+                             the reports lock is held; 130 interrupted; 143 terminated (SIGTERM, as
+                             Airflow sends it to a task it stops: kernels stopped, reports kept).
 Set PAKCLAIMS_HOME to the checkout (with .venv made by `make venv`) and, for the UN Comtrade data API,
 COMTRADE_SUBSCRIPTION_KEY (without it the public preview endpoint is used).
 """

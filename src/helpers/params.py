@@ -154,7 +154,7 @@ def read_parameters(notebook_path: str | Path) -> list[Param]:
     return parse_parameters_source(source, where=str(notebook_path))
 
 
-def parameter_rules(notebook_path: str | Path) -> dict[str, Any]:
+def parameter_schema(notebook_path: str | Path) -> dict[str, Any]:
     """The value rules a notebook declares (``metadata.pakclaims.parameter_schema``), {} when none."""
     return _rules_of(load_notebook_json(notebook_path))
 
