@@ -373,7 +373,8 @@ def test_notebook_stops_at_its_first_cell_when_by_year_is_before_base_year(tmp_p
     import nbformat
     import papermill
 
-    with pytest.raises(papermill.PapermillExecutionError, match="'by_year' = 2020 is not on or after 'base_year' = 2026"):
+    with pytest.raises(papermill.PapermillExecutionError,
+                       match="'by_year' = 2020 is not on or after 'base_year' = 2026"):
         run_notebook(tmp_path, by_year=2020)
     nb = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
