@@ -9,7 +9,6 @@ import pytest
 
 from helpers import fingerprint as fpr
 from helpers import manifest as mf
-from helpers.files import sha256_file
 
 
 @pytest.fixture
@@ -62,34 +61,6 @@ def success_record(sources: fpr.Sources, f: fpr.Fingerprint, figures: list[dict]
         key_figures={"report": "a", "figures": figures or []},
         sources=sources,
     )
-
-
-def test_snapshot_hashes_data_seeds_and_source(project: fpr.Sources) -> None:
-    snap = fpr.take_snapshot(project, versions=VERSIONS)
-    assert set(snap.data) == {
-        "data/claims.csv",
-        "data/context_figures.csv",
-        "data/fx_rates.csv",
-        "seeds/001.txt",
-    }
-    assert set(snap.source) == {"src/helpers/econ.py", "src/helpers/templates/page.html.j2"}
-    assert snap.data["seeds/001.txt"] == sha256_file(project.root / "seeds" / "001.txt")
-    assert set(snap.rows["data/claims.csv"]) == {"C1", "C2", "C3"}
-    assert "data/fx_rates.csv" not in snap.rows
-
-
-def test_output_dir_does_not_change_the_parameters_hash() -> None:
-    assert fpr.params_hash({"a": 1, "output_dir": "/x"}) == fpr.params_hash({"a": 1, "output_dir": "/y"})
-    assert fpr.params_hash({"a": 1}) != fpr.params_hash({"a": 2})
-
-
-def test_installed_versions_reads_metadata_without_importing() -> None:
-    versions = fpr.installed_versions()
-    assert versions["pyyaml"] and versions["python"].startswith("3.") and versions["papermill"]
-    assert set(fpr.key_versions(versions)) <= {
-        "python",
-        *(p.lower().replace("_", "-") for p in fpr.KEY_PACKAGES),
-    }
 
 
 def test_skip_only_when_nothing_changed(project: fpr.Sources) -> None:
@@ -278,14 +249,6 @@ def test_shared_input_hashes_are_stored_once(project: fpr.Sources, tmp_path: Pat
     loaded = mf.load_manifest(path)
     assert loaded["runs"]["r7"]["inputs"] == f.inputs and loaded["runs"]["r7"]["rows"] == f.rows
     assert path.read_text().count('"data/context_figures.csv"') == 2  # its file hash and its row hashes, once
-
-
-def test_a_long_register_keeps_no_row_hashes(tmp_path: Path) -> None:
-    path = tmp_path / "claims.csv"
-    path.write_text("id,value\n" + "".join(f"C{i},{i}\n" for i in range(fpr.MAX_ROW_HASHES + 2)))
-    assert fpr.row_hashes(path) == {}
-    path.write_text("id,value\nC1,1\n")
-    assert set(fpr.row_hashes(path)) == {"C1"}
 
 
 def test_key_figures_file_is_validated(tmp_path: Path) -> None:
