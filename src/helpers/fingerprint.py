@@ -180,7 +180,8 @@ def text_problems(path: Path, sources: Sources | None = None) -> list[Problem]:
     except UnicodeDecodeError as exc:
         offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
         line = data.count(b"\n", 0, offset) + 1
-        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1 - (3 if line == 1 and data[:3] == b"\xef\xbb\xbf" else 0)
+        bom = 3 if line == 1 and data.startswith(b"\xef\xbb\xbf") else 0
+        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1 - bom
         byte = data[offset:offset + 1]
         return [Problem(shown, line, None, None,
                         f"is not UTF-8 text: byte 0x{byte.hex()} at line {line}, column {column} (Latin-1 or "
