@@ -127,17 +127,24 @@ class Report:
         self.figures = KeyFigures(report_name or notebook_name)
         self.tables: list[Path] = []
 
-    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> None:
-        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable.
+    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None,
+              caption: str | None = None) -> None:
+        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable, under
+        ``caption`` (default: from the name, ``"growth_comparison"`` -> "Growth comparison").
 
-        An empty frame is saved but not shown (the notebook says in words that there is nothing).
+        The table is shown with one header row and no pandas artefacts (``helpers.htmltable``). An empty
+        frame is saved but not shown (the notebook says in words that there is nothing).
         """
         from IPython.display import display
+
+        from helpers import htmltable
 
         self.tables.append(save_table(frame, name, self.dir))
         if frame.empty:
             return  # the CSV (headers only) is still written; an empty grid tells a reader nothing
-        display(styled(show if show is not None else frame, index=show is not None))
+        view = show if show is not None else frame
+        display(htmltable.Table(view, caption or htmltable.default_caption(name),
+                                index=None if show is not None else False, formatter=readable_number))
 
     def chart(self, figure) -> None:
         """Display a matplotlib figure (its title as the image's alt text) and close it, so it is drawn once."""
