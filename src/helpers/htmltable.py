@@ -30,6 +30,10 @@ _NUMBER_LIKE = re.compile(
 )
 #: Values allowed in an otherwise numeric-looking text column.
 _NUMBER_GAPS = {"", "n/a", "never", "none", "-", "\u2013", "\u2014"}
+#: Tables with this many columns are set smaller.
+WIDE = 8
+#: Cells of a column whose values are all this short never wrap ("2026-01-28", "lower bound").
+SHORT = 11
 #: Tokens this long get a break opportunity after - _ / . , so they wrap inside a narrow column.
 _LONG_TOKEN = re.compile(r"[^\s<>&]{16,}")
 
@@ -53,10 +57,16 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _split_token(token: str) -> str:
+    """Break opportunities after separators, and every 8 characters inside long runs of letters and digits."""
+    token = re.sub(r"([-_/.,=])(?=.)", r"\1<wbr>", token)
+    return re.sub(r"[A-Za-z0-9]{12,}", lambda m: "<wbr>".join(re.findall(r".{1,8}", m.group(0))), token)
+
+
 def _breakable(text: str) -> str:
-    """Escaped text with <wbr> after separators inside long tokens (ids, file names, addresses)."""
+    """Escaped text with <wbr> inside long tokens (ids, file names, addresses), so narrow columns wrap them."""
     escaped = html.escape(text, quote=False)
-    return _LONG_TOKEN.sub(lambda m: re.sub(r"([-_/.,=])(?=.)", r"\1<wbr>", m.group(0)), escaped)
+    return _LONG_TOKEN.sub(lambda m: _split_token(m.group(0)), escaped)
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -104,9 +114,11 @@ def to_html(frame: pd.DataFrame, caption: str, *, index: bool | None = None,
     flat, row_headers = flatten(frame, index)
     keyvalue = row_headers == 1 and flat.shape[1] == 2  # label: value pairs need no header row
     numeric = [not keyvalue and i >= row_headers and _is_numeric(flat.iloc[:, i]) for i in range(flat.shape[1])]
+    short = [i >= row_headers and bool(flat.iloc[:, i].map(lambda v: len(_plain(v)) <= SHORT).all())
+             for i in range(flat.shape[1])]
     typed = [pd.api.types.is_numeric_dtype(flat.iloc[:, i]) and not pd.api.types.is_bool_dtype(flat.iloc[:, i])
              for i in range(flat.shape[1])]
-    kind = "pk-table pk-data pk-keyvalue" if keyvalue else "pk-table pk-data"
+    kind = "pk-table pk-data" + (" pk-keyvalue" if keyvalue else "") + (" pk-wide" if flat.shape[1] >= WIDE else "")
     out = [f'<table class="{kind}">', f"<caption>{html.escape(str(caption), quote=False)}</caption>"]
     if not keyvalue:
         cells = []
@@ -119,7 +131,8 @@ def to_html(frame: pd.DataFrame, caption: str, *, index: bool | None = None,
         cells = []
         for i, value in enumerate(row):
             text = formatter(value) if typed[i] and _plain(value) != "" else _plain(value)
-            cls = ' class="pk-num"' if numeric[i] else ""
+            classes = ["pk-num"] * bool(numeric[i]) + ["pk-short"] * bool(short[i] and not numeric[i])
+            cls = f' class="{" ".join(classes)}"' if classes else ""
             tag = "th" if i < row_headers else "td"
             scope = ' scope="row"' if tag == "th" else ""
             cells.append(f"<{tag}{scope}{cls}>{_breakable(text)}</{tag}>")
