@@ -94,3 +94,9 @@ class ReportsDirError(ProjectError):
 
 class QuantityParseError(ProjectError):
     """A phrase given to ``parse_quantity`` holds no quantity."""
+
+
+class PublishError(ProjectError):
+    """A companion file of a report (its PDF, workbook or claim reviews) cannot be written."""
+
+    exit_code = 1
