@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -286,6 +287,12 @@ def _prepare_cells(nb: nbformat.NotebookNode, failed: bool) -> bool:
     return failing is not None
 
 
+def _downloads(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Download links for a template: relative, percent-encoded addresses, a label and a class-safe kind."""
+    return [{"href": _href(d["href"]), "label": str(d.get("label") or Path(str(d["href"])).name),
+             "kind": re.sub(r"[^a-z0-9-]", "", str(d.get("kind") or "").lower())} for d in items]
+
+
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
     """One self-contained HTML page for an executed notebook: a head built from ``meta``, the notebook's
     outputs, and the run's details (parameters, files, checksums, versions) at the end.
@@ -313,11 +320,7 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         (str(path), str(digest)[:12], str(digest))
         for path, digest in sorted((meta.get("data_checksums") or {}).items())
     ]
-    downloads = [
-        {"href": _href(d["href"]), "label": str(d.get("label") or Path(str(d["href"])).name),
-         "kind": re.sub(r"[^a-z0-9-]", "", str(d.get("kind") or "").lower())}
-        for d in meta.get("downloads") or []
-    ]
+    downloads = _downloads(meta.get("downloads") or [])
     values = {
         "title": title,
         "name": str(meta.get("name", "")),
@@ -469,10 +472,11 @@ def order_runs(runs: dict[str, dict]) -> list[dict]:
     return failed + others
 
 
-def render_index(manifest: dict) -> str:
+def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = ()) -> str:
     """reports/index.html: every run with its status, times, links, tables and what changed.
 
     ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
+    ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
     """
     batch = manifest.get("batch") or {}
     counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
@@ -500,5 +504,6 @@ def render_index(manifest: dict) -> str:
             nothing_changed_since=format_time(since_raw),
             message=message,
             message_is_heading=message.lower().startswith("nothing changed"),
+            downloads=_downloads(downloads),
         )
     )
