@@ -83,7 +83,8 @@ def test_every_report_has_its_pdf_workbook_and_claim_reviews(published: Path):
         assert len(book.sheetnames) == 2 + len(list(page.parent.glob("*.csv")))
     assert (published / "index.pdf").read_bytes().startswith(b"%PDF-")
     document = json.loads((published / "claims.jsonld").read_text(encoding="utf-8"))
-    register = {row["id"] for row in csv.DictReader(open(paths.CLAIMS, encoding="utf-8"))}
+    with open(paths.CLAIMS, encoding="utf-8", newline="") as handle:
+        register = {row["id"] for row in csv.DictReader(handle)}
     assert {review["identifier"] for review in document["@graph"]} == register
     assert all(claimreview.problems({"@context": document["@context"], **r}) == [] for r in document["@graph"])
     gap = (published / "runs/10_target_gap-pk-ir-trade-target/report.html").read_text(encoding="utf-8")
