@@ -74,4 +74,4 @@ def test_chart_is_svg_with_text_and_alt(tmp_path, monkeypatch):
     svg, kwargs = shown[0]
     assert kwargs["metadata"] == {"alt": "Exports must grow 17-fold"}
     assert "<text" in svg.data and "17-fold" in svg.data  # words stay text: searchable, crisp, small
-    assert not plt.get_fignums()  # closed
+    assert fig.number not in plt.get_fignums()  # closed

@@ -25,7 +25,7 @@ import pandas as pd
 #: "$6.0 to $8.0 billion"): right-aligned like numbers. Ids and file names that start with digits are not.
 _NUMBER = r"[-+\u2212]?(?:US)?[$\u20ac\u00a3\u00a5\u20a8]?\d[\d,]*(?:\.\d+)?"
 _NUMBER_LIKE = re.compile(
-    rf"^{_NUMBER}(?:\s?(?:-|\u2013|to)\s?{_NUMBER})?(?:%|x| times)?"
+    rf"^{_NUMBER}%?(?:\s?(?:-|\u2013|to)\s?{_NUMBER})?(?:%|x| times)?"
     r"(?: (?:thousand|million|billion|trillion))?(?: a year)?$"
 )
 #: Values allowed in an otherwise numeric-looking text column.
