@@ -342,8 +342,8 @@ def test_notebook_run_with_a_ten_year_ramp(tmp_path):
     text = said(nb)
     assert "0.033% of the reserves' claimed value" in text and "3,000 years" in text
     assert "FY2024-25, a July-June fiscal year" in text and "72% to 96%" in text
-    pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(pngs) == 2
+    charts = [o for c in nb.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    assert len(charts) == 2
 
 
 @pytest.mark.slow

@@ -63,11 +63,11 @@ def new_chart(title: str, subtitle: str = "", size: tuple[float, float] = (9.0, 
 
 def finish(fig: Figure, source: str) -> Figure:
     """Add the Source line at the bottom and tighten the layout."""
-    text = _wrap(source, 150)
+    text = _wrap(source, 125)
     height = fig.get_size_inches()[1]
-    bottom = min(0.4, (0.14 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
+    bottom = min(0.4, (0.17 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    fig.text(0.01, 0.01, text, fontsize=7.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.01, text, fontsize=9, color="#444444", ha="left", va="bottom")
     return fig
 
 

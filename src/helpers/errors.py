@@ -96,6 +96,12 @@ class QuantityParseError(ProjectError):
     """A phrase given to ``parse_quantity`` holds no quantity."""
 
 
+class PublishError(ProjectError):
+    """A companion file of a report (its PDF, workbook or claim reviews) cannot be written."""
+
+    exit_code = 1
+
+
 class SnapshotError(ProjectError):
     """A snapshot of an agency's series is missing, altered (checksum), or lacks the series asked for."""
 

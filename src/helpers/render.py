@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -286,14 +287,24 @@ def _prepare_cells(nb: nbformat.NotebookNode, failed: bool) -> bool:
     return failing is not None
 
 
+def _downloads(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Download links for a template: relative, percent-encoded addresses, a label and a class-safe kind."""
+    return [{"href": _href(d["href"]), "label": str(d.get("label") or Path(str(d["href"])).name),
+             "kind": re.sub(r"[^a-z0-9-]", "", str(d.get("kind") or "").lower())} for d in items]
+
+
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
-    """One self-contained HTML page for an executed notebook, headed by a banner built from ``meta``.
+    """One self-contained HTML page for an executed notebook: a head built from ``meta``, the notebook's
+    outputs, and the run's details (parameters, files, checksums, versions) at the end.
 
     ``meta`` keys: title, name, notebook, parameters, run_started, duration_s, status ("ok"|"failed"),
     error, data_checksums {relpath: sha256}, versions {package: version}, tables [CSV paths beside the
-    report]; optional ``index`` (link to the index page, default ``../../index.html``). Code is hidden
-    unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped, outputs of
-    cells tagged remove-output too, but never an error output. In a failed run the failing cell is marked.
+    report]; optional ``index`` (link to the index page, default ``../../index.html``), ``downloads``
+    ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook) and ``jsonld``
+    (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data). Code is
+    hidden unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped,
+    outputs of cells tagged remove-output too, but never an error output. In a failed run the failing
+    cell is marked.
     """
     from markupsafe import Markup
     from nbconvert import HTMLExporter
@@ -309,34 +320,35 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         (str(path), str(digest)[:12], str(digest))
         for path, digest in sorted((meta.get("data_checksums") or {}).items())
     ]
-    banner = (
-        _pages_env()
-        .get_template("banner.html.j2")
-        .render(
-            title=title,
-            name=str(meta.get("name", "")),
-            notebook=str(meta.get("notebook", "")),
-            status=status,
-            error=meta.get("error"),
-            failed_cell_found=failed_cell_found,
-            parameters=[(str(k), _format_parameter(v)) for k, v in (meta.get("parameters") or {}).items()],
-            run_started=format_time(meta.get("run_started")),
-            run_started_raw=str(meta.get("run_started") or ""),
-            duration=format_duration(meta.get("duration_s")),
-            checksums=checksums,
-            versions=sorted((str(k), str(v)) for k, v in (meta.get("versions") or {}).items()),
-            tables=[{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
-            index_href=_href(meta.get("index") or "../../index.html"),
-        )
-    )
+    downloads = _downloads(meta.get("downloads") or [])
+    values = {
+        "title": title,
+        "name": str(meta.get("name", "")),
+        "notebook": str(meta.get("notebook", "")),
+        "status": status,
+        "error": meta.get("error"),
+        "failed_cell_found": failed_cell_found,
+        "parameters": [(str(k), _format_parameter(v)) for k, v in (meta.get("parameters") or {}).items()],
+        "run_started": format_time(meta.get("run_started")),
+        "run_started_raw": str(meta.get("run_started") or ""),
+        "duration": format_duration(meta.get("duration_s")),
+        "checksums": checksums,
+        "versions": sorted((str(k), str(v)) for k, v in (meta.get("versions") or {}).items()),
+        "tables": [{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
+        "downloads": downloads,
+        "index_href": _href(meta.get("index") or "../../index.html"),
+    }
+    env = _pages_env()
+    banner = env.get_template("banner.html.j2").render(**values)
+    details = env.get_template("run_details.html.j2").render(**values)
 
     exporter = HTMLExporter(
         template_name=NBCONVERT_TEMPLATE,
         extra_template_basedirs=[str(paths.TEMPLATES)],
         embed_images=True,
         exclude_input=not show_code,
-        exclude_input_prompt=not show_code,
-        exclude_output_prompt=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
         theme="light",
     )
     exporter.register_preprocessor(
@@ -354,13 +366,28 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         "metadata": {"name": title, "path": str(base)},
         "pakclaims": {
             "csp": CSP,
+            "title": title,
             "css": Markup(_site_css()),
+            "head": Markup("\n".join(jsonld_script(obj) for obj in meta.get("jsonld") or [])),
             "banner": Markup(banner),
+            "details": Markup(details),
             "failed_tag": FAILED_CELL_TAG,
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _strip_css_comments(body)
+
+
+def jsonld_script(data: Any) -> str:
+    """``data`` as a ``<script type="application/ld+json">`` block that no text in it can end early.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes (``\\u003c``...), so a value holding
+    ``</script>`` stays inside the block; the page's policy forbids running any script, and browsers treat
+    this type as data anyway.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
 def _strip_css_comments(html: str) -> str:
@@ -445,10 +472,11 @@ def order_runs(runs: dict[str, dict]) -> list[dict]:
     return failed + others
 
 
-def render_index(manifest: dict) -> str:
+def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = ()) -> str:
     """reports/index.html: every run with its status, times, links, tables and what changed.
 
     ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
+    ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
     """
     batch = manifest.get("batch") or {}
     counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
@@ -477,5 +505,6 @@ def render_index(manifest: dict) -> str:
             message=message,
             message_is_heading=message.lower().startswith("nothing changed"),
             refused=bool(batch.get("refused")),
+            downloads=_downloads(downloads),
         )
     )

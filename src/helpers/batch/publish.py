@@ -26,7 +26,7 @@ from helpers.batch.layout import (
     RUNS_DIR,
     STAGING_DIR,
 )
-from helpers.errors import ReportsDirError
+from helpers.errors import PublishError, ReportsDirError
 from helpers.files import sha256_file, write_atomic
 
 
@@ -150,12 +150,20 @@ def index_manifest(manifest: dict[str, Any], reports_dir: Path) -> dict[str, Any
 
 def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
     """Rewrite index.html from the manifest and the published folders; returns an error text instead of raising."""
+    shown = index_manifest(manifest, reports_dir)
     try:
+        from helpers.companions import INDEX_DOWNLOADS
         from helpers.render import render_index
 
-        write_atomic(reports_dir / INDEX_FILE, render_index(index_manifest(manifest, reports_dir)))
+        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=INDEX_DOWNLOADS))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
+    try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
+        from helpers import companions
+
+        companions.publish_index(reports_dir, shown, INDEX_FILE)
+    except PublishError as exc:
+        return f"index companions not updated: {exc}"
     return ""
 
 

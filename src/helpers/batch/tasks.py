@@ -27,6 +27,7 @@ from helpers.batch.layout import (
 from helpers.batch.options import Options, RunResult
 from helpers.batch.outcome import ExecOutcome, ExecRequest
 from helpers.batch.progress import Progress
+from helpers.errors import PublishError
 from helpers.plan import Run
 
 
@@ -135,9 +136,19 @@ async def _run_one(state: BatchState, pr: PlannedRun, sem: asyncio.Semaphore, pr
     }
     await asyncio.to_thread(engine.write_notebook, nb, staging / EXECUTED_FILE)
     render_error = ""
+    from helpers import companions
+
     try:
+        if outcome.ok:  # companions, part 1: workbook, download links, claim reviews (helpers.companions)
+            meta.update(await asyncio.to_thread(companions.prepare_run, staging, meta))
         page = await asyncio.to_thread(_render, state, nb, meta)
         (staging / REPORT_FILE).write_text(page, encoding="utf-8")
+        if outcome.ok:  # companions, part 2: the page's PDF
+            await asyncio.to_thread(companions.write_run_pdf, staging / REPORT_FILE)
+    except PublishError as exc:
+        render_error = f"publishing failed: {exc}"
+        if outcome.ok:
+            outcome.ok, outcome.ename, outcome.evalue = False, "PublishError", render_error
     except Exception as exc:  # noqa: BLE001 - a rendering failure fails this run only
         render_error = f"HTML rendering failed: {type(exc).__name__}: {exc}"
         if outcome.ok:
