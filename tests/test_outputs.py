@@ -57,3 +57,12 @@ def test_styled_tables_accept_repeated_row_labels():
     frame = pd.DataFrame({"x": [1.5, 2.5]}, index=pd.Index(["a", "a"], name="claim"))
     html = outputs.styled(frame, index=True).to_html()
     assert html.count(">a<") == 2 and "claim" in html
+
+
+def test_report_tables_neutralise_formulas_but_never_numbers(tmp_path):
+    frame = pd.DataFrame({"quote": ["=HYPERLINK(\"http://x\")", "+1 555", "-3.2", "@SUM(A1)", "\tx", "plain"],
+                          "value": [-3.5, 2.0, -1.0, 0.0, 5.0, 6.0]})
+    path = outputs.save_table(frame, "quotes", tmp_path)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["quote"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1 555", "-3.2", "'@SUM(A1)", "'\tx", "plain"]
+    assert back["value"].tolist() == ["-3.5", "2.0", "-1.0", "0.0", "5.0", "6.0"]
