@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers import text, vocab
+from helpers.errors import ConversionError
 
 # Chart text is prose with dollar amounts ("$6 to $8 billion"), never TeX: draw "$" literally.
 plt.rcParams["text.parse_math"] = False
@@ -107,7 +108,7 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     frame = money_claims.sort_values("value_high")
     found = sorted({vocab.currency_of(u) or u for u in frame["unit"]})
     if len(found) != 1:
-        raise ValueError(f"the magnitude chart needs claims in one currency (got {', '.join(found)}). Fix: convert "
+        raise ConversionError(f"the magnitude chart needs claims in one currency (got {', '.join(found)}). Fix: convert "
                          "them first with helpers.fx.claims_in_usd")
     currency = found[0]
     top, bottom = frame.iloc[-1], frame.iloc[0]
