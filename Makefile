@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest append check bench clean
+.PHONY: help venv reports test lint lab suggest append check bench clean refresh
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 
 bench: $(STAMP)  ## batch benchmark (minutes; run by hand)
 	$(PY) bench/bench_batch.py
+
+refresh: $(STAMP)  ## pull the agencies' series into data/snapshots (unreachable: keep them, exit 3)
+	$(PY) -m helpers.refresh $(ARGS)
 
 clean:  ## remove .venv and generated reports
 	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json

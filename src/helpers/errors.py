@@ -119,3 +119,23 @@ class PeriodError(ProjectError, ValueError):
 
 class MineralsError(ProjectError):
     """A claim or context figure cannot be used the way the minerals report needs (wrong unit, no level)."""
+
+
+class SnapshotError(ProjectError):
+    """A snapshot of an agency's series is missing, altered (checksum), or lacks the series asked for."""
+
+
+class RefreshConfigError(InputError):
+    """The refresh plan (data/snapshots/sources.yaml) or the refresh command line is invalid."""
+
+
+class SourceUnavailable(ProjectError):
+    """An agency's service could not be reached or refused the request; its last good snapshot is kept."""
+
+    exit_code = 3
+
+
+class UnexpectedResponse(ProjectError):
+    """An agency's service answered in a format the refresh does not understand; its snapshot is kept."""
+
+    exit_code = 3
