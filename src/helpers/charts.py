@@ -108,8 +108,8 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     frame = money_claims.sort_values("value_high")
     found = sorted({vocab.currency_of(u) or u for u in frame["unit"]})
     if len(found) != 1:
-        raise ConversionError(f"the magnitude chart needs claims in one currency (got {', '.join(found)}). Fix: convert "
-                         "them first with helpers.fx.claims_in_usd")
+        raise ConversionError(f"the magnitude chart needs claims in one currency (got {', '.join(found)}). "
+                              "Fix: convert them first with helpers.fx.claims_in_usd")
     currency = found[0]
     top, bottom = frame.iloc[-1], frame.iloc[0]
     orders = math.log10(top["value_high"] / bottom["value_low"]) if bottom["value_low"] > 0 else float("nan")
