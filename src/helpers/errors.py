@@ -45,7 +45,9 @@ class InputError(ProjectError):
         self.problems = list(problems)
         head = summary or f"{len(self.problems)} problem(s) found"
         # the first line carries a reason, so one-line summaries (the index, a failure banner) say what is wrong
-        if len(self.problems) == 1:
+        if not self.problems:
+            super().__init__(head)
+        elif len(self.problems) == 1:
             super().__init__(f"{head}: {self.problems[0]}")
         else:
             first = f", first: {self.problems[0]}" if self.problems else ""

@@ -50,17 +50,6 @@ YEAR_UNITS = frozenset({"year", "calendar year"})
 DURATION_UNITS = frozenset({"years", "yrs"})
 
 
-def _finite(value: Any) -> float | None:
-    """``value`` as a finite float, or None (None, NaN, text)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _significant(x: float, figures: int) -> str:
     """``x`` with ``figures`` significant figures, no exponent, trailing zeros kept only as needed."""
     if x == 0:
@@ -75,7 +64,7 @@ def _significant(x: float, figures: int) -> str:
 def number(value: Any) -> str:
     """A plain quantity: ``6000`` -> "6,000", ``1.5e6`` -> "1.5 million", ``12.5`` -> "12.5", ``722.9`` ->
     "723", ``0.00412`` -> "0.0041" (the quantity rule in the module docstring)."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     for size, word in vocab.SCALE_NAMES[:3]:  # trillion, billion, million
@@ -100,7 +89,7 @@ def _prefix(currency: str) -> str:
 def money(value: Any, currency: str) -> str:
     """An amount of money in ``currency`` (an ISO code of the units table): "$6.0 trillion", "Rs 1.2
     billion", "-$1.5 billion", "CNY 3.0 million"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     return ("-" if x < 0 else "") + _prefix(currency) + number(abs(x))
@@ -108,7 +97,7 @@ def money(value: Any, currency: str) -> str:
 
 def rate(value: Any) -> str:
     """A growth rate a year, given as a fraction: 0.3670 -> "36.7%", 0.0945 -> "9.5%", 0.000333 -> "0.033%"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     percent = x * 100.0
@@ -120,7 +109,7 @@ def rate(value: Any) -> str:
 def share(value: Any) -> str:
     """A share of a whole, given as a fraction, with two significant figures: 0.72 -> "72%", 0.0067 ->
     "0.67%", 0.000333 -> "0.033%", 1.5 -> "150%"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     return f"{_significant(x * 100.0, 2)}%"
@@ -129,7 +118,7 @@ def share(value: Any) -> str:
 def multiple(value: Any, word: str = "x") -> str:
     """How many times one figure is another: 4.0 -> "4.0x", 16.67 -> "16.7x", 722.9 -> "723x"; with
     ``word=" times"``: "3.5 times"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     return (f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}") + word
@@ -137,7 +126,7 @@ def multiple(value: Any, word: str = "x") -> str:
 
 def change(value: Any) -> str:
     """A difference between two figures, given as a fraction, signed in whole per cent: 0.16 -> "+16%"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     return f"{x * 100:+.0f}%"
@@ -192,7 +181,7 @@ def amount(value: Any, unit: str) -> str:
     ``2.59e12, "current US$"`` -> "$2.6 trillion (current prices)", ``6000, "acres"`` -> "6,000 acres",
     ``0.367, "fraction/yr"`` -> "36.7% a year", ``0.72, "fraction"`` -> "72%", ``4, "multiple"`` -> "4.0x",
     ``2035, "year"`` -> "2035", ``3000, "years"`` -> "3,000 years". Missing values give "n/a"."""
-    x = _finite(value)
+    x = vocab.finite(value)
     if x is None:
         return NA
     core, yearly, notes, factor = _split_unit(unit)
@@ -227,7 +216,7 @@ def amount(value: Any, unit: str) -> str:
 def bounds(low: Any, high: Any, write: Callable[[Any], str] | None = None, unit: str = "") -> str:
     """One figure, or "low to high" when the two differ: written by ``write`` (e.g. ``rate``), else as
     amounts in ``unit``, with "a year" said once at the end: "$6.0 billion to $8.0 billion a year"."""
-    lo, hi = _finite(low), _finite(high)
+    lo, hi = vocab.finite(low), vocab.finite(high)
     suffix = ""
     if write is None:
         plain = (unit or "").strip()
@@ -258,7 +247,7 @@ def stated(figure: vocab.Amount) -> str:
 
 def claim_amount(low: Any, high: Any, unit: str, qualifier_kind: str) -> str:
     """A claim's amount from its register fields (see ``stated``)."""
-    return stated(vocab.Amount(None, _finite(low), _finite(high), str(unit), str(qualifier_kind)))
+    return stated(vocab.Amount(None, vocab.finite(low), vocab.finite(high), str(unit), str(qualifier_kind)))
 
 
 def claim(row: Any) -> str:

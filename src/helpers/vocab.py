@@ -239,9 +239,9 @@ def qualifier_kind(text: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------- amounts
 
 
-def _number(value: Any) -> float | None:
-    """A finite float, or None for an empty cell, NaN, NA or text."""
-    if value is None or value == "":
+def finite(value: Any) -> float | None:
+    """A finite float, or None for an empty cell, NaN, NA, infinity, a boolean or text."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
         number = float(value)
@@ -253,7 +253,7 @@ def _number(value: Any) -> float | None:
 def central_value(value: float | None, low: float | None, high: float | None) -> float | None:
     """The one number that stands for a figure: the stated value; else the middle of its range; else its one
     known end (None when nothing is known). The project's only rule for a claim's central value."""
-    value, low, high = _number(value), _number(low), _number(high)
+    value, low, high = finite(value), finite(low), finite(high)
     if value is not None:
         return value
     if low is not None and high is not None:
@@ -283,8 +283,8 @@ class Amount:
         mapping, a pandas row or a named tuple from ``itertuples``."""
         if not hasattr(row, "get"):
             row = row._asdict()
-        value = _number(row.get("value"))
-        low, high = _number(row.get("value_low")), _number(row.get("value_high"))
+        value = finite(row.get("value"))
+        low, high = finite(row.get("value_low")), finite(row.get("value_high"))
         qualifier = str(row.get("qualifier") or "exact")
         if qualifier != "range":
             low = value if low is None else low
