@@ -41,7 +41,6 @@ from helpers.minerals.roles import (
     FoundClaims,
     Headline,
     Role,
-    central,
     check_years,
     find_claims,
     headline,
@@ -52,7 +51,7 @@ from helpers.minerals.sections import MineralsReport
 
 __all__ = [
     "PROJECT_GEO", "ROLES", "YEARLY_KINDS", "ExportPath", "FoundClaims", "Headline", "MineralsReport", "Role",
-    "ambition_finding", "central", "check_years", "compare_with_figures", "comparison", "cumulative",
+    "ambition_finding", "check_years", "compare_with_figures", "comparison", "cumulative",
     "define_paths", "figures_table", "find_claims", "flow_bars", "headline", "indicator_text", "linked_figures",
     "lower_first", "matches", "money_claim", "path_figures", "path_levels", "path_summary", "paths_finding",
     "paths_sentence", "period_text", "project_figures", "ratio_text", "readable_comparisons", "readable_paths",

@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers import econ, text, vocab
 from helpers.errors import MineralsError
-from helpers.minerals.roles import FoundClaims, central, check_years, find_claims, money_claim
+from helpers.minerals.roles import FoundClaims, check_years, find_claims, money_claim
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def define_paths(claims: pd.DataFrame, base_year: int, ramp_years: int,
         raise MineralsError(f"claims register, claim {found.exports_target!r}, field 'unit' (value: "
                             f"{target['unit']!r}): not in the currency of {found.exports!r} ({flow['unit']}). "
                             "Fix: state both in one currency")
-    now, unit = central(flow), str(flow["unit"])
+    now, unit = vocab.Amount.from_row(flow).central, str(flow["unit"])
     out = [ExportPath("flat", f"flat at {text.amount(now, unit)}", now, now, 0.0, int(base_year), (found.exports,),
                       str(currency))]
     low, high = float(target["value_low"]), float(target["value_high"])

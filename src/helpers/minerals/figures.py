@@ -10,7 +10,7 @@ import pandas as pd
 from helpers import text, vocab
 from helpers.claims import get_claim
 from helpers.errors import MineralsError
-from helpers.minerals.roles import central, money_claim
+from helpers.minerals.roles import money_claim
 
 #: Context figures about one project carry its name in ``geo``: "Pakistan (Reko Diq)".
 PROJECT_GEO = re.compile(r"^Pakistan \((?P<project>.+)\)$")
@@ -65,7 +65,7 @@ def figures_table(claims: pd.DataFrame, figures: pd.DataFrame, claim_ids: Sequen
     for claim_id in claim_ids:
         claim = get_claim(claims, claim_id)
         rows.append({"id": claim_id, "kind": f"claim ({claim['claim_type']})", "item": claim["subject"],
-                     "value": central(claim), "unit": claim["unit"], "amount": text.claim(claim),
+                     "value": vocab.Amount.from_row(claim).central, "unit": claim["unit"], "amount": text.claim(claim),
                      "period": f"stated {claim['as_of']}" + ("" if pd.isna(claim["horizon_year"])
                                                              else f", by {claim['horizon_year']}"),
                      "source": f"{claim['speaker'] or 'article'} (seeds/{claim['seed_file']})",

@@ -102,7 +102,7 @@ def check_years(base_year: int, by_year: int, ramp_years: int = 1) -> None:
 
 
 def money_claim(claims: pd.DataFrame, claim_id: str, per_year: bool) -> pd.Series:
-    """The claim, checked to be an amount of money that is (or is not) a yearly flow."""
+    """The claim, checked to be a positive amount of money that is (or is not) a yearly flow."""
     claim = get_claim(claims, claim_id)
     unit = str(claim["unit"])
     wanted = "a yearly amount of money (unit like 'USD/yr')" if per_year else "a stock of money (unit like 'USD')"
@@ -114,15 +114,6 @@ def money_claim(claims: pd.DataFrame, claim_id: str, per_year: bool) -> pd.Serie
         raise MineralsError(f"claims register, claim {claim_id!r}, field 'value' (value: {claim['value']!r}): "
                             "the report needs a positive amount. Fix: fill value (or value_low and value_high)")
     return claim
-
-
-def central(claim: pd.Series) -> float:
-    """The one number of a claim (``vocab.Amount.central``): its value, or the middle of its range."""
-    value = vocab.Amount.from_row(claim).central
-    if value is None:
-        raise MineralsError(f"claims register, claim {claim['id']!r}: no value. Fix: fill value (or value_low and "
-                            "value_high)")
-    return value
 
 
 @dataclass(frozen=True)
@@ -147,6 +138,6 @@ def headline(claims: pd.DataFrame, found: FoundClaims | None = None) -> Headline
         raise MineralsError(f"claims register, claim {found.exports!r}, field 'unit' (value: {flow['unit']!r}): "
                             f"in {flow_currency}, but {found.reserves!r} is in {stock_currency}. Fix: state both "
                             "claims in one currency (convert with helpers.fx.claims_in_usd)")
-    reserves, exports = central(stock), central(flow)
+    reserves, exports = vocab.Amount.from_row(stock).central, vocab.Amount.from_row(flow).central
     return Headline(reserves, exports, econ.implied_share(exports, reserves), reserves / exports,
                     str(stock_currency), (found.reserves, found.exports))
