@@ -75,3 +75,12 @@ def test_chart_is_svg_with_text_and_alt(tmp_path, monkeypatch):
     assert kwargs["metadata"] == {"alt": "Exports must grow 17-fold"}
     assert "<text" in svg.data and "17-fold" in svg.data  # words stay text: searchable, crisp, small
     assert fig.number not in plt.get_fignums()  # closed
+
+
+def test_report_tables_neutralise_formulas_but_never_numbers(tmp_path):
+    frame = pd.DataFrame({"quote": ["=HYPERLINK(\"http://x\")", "+1 555", "-3.2", "@SUM(A1)", "\tx", "plain"],
+                          "value": [-3.5, 2.0, -1.0, 0.0, 5.0, 6.0]})
+    path = outputs.save_table(frame, "quotes", tmp_path)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["quote"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1 555", "-3.2", "'@SUM(A1)", "'\tx", "plain"]
+    assert back["value"].tolist() == ["-3.5", "2.0", "-1.0", "0.0", "5.0", "6.0"]

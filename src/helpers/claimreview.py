@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from helpers import fmt
+from helpers import text
 from helpers.files import write_atomic
 from helpers.sources import Article, ArticleOf, seed_article
 
@@ -70,8 +70,8 @@ def _address(base_url: str, url: str) -> str:
 def claim_summary(claim: Mapping[str, object]) -> str:
     """``claimReviewed``: the subject and the amount as the article put it."""
     try:
-        amount = fmt.claim_amount(claim["value_low"], claim["value_high"], str(claim["unit"]),
-                                  str(claim.get("qualifier") or "exact"))
+        amount = text.claim_amount(claim["value_low"], claim["value_high"], str(claim["unit"]),
+                                   str(claim.get("qualifier") or "exact"))
     except (KeyError, TypeError, ValueError):
         amount = str(claim.get("quote") or "")
     return f"{claim.get('subject') or claim.get('id')}: {amount}"
@@ -222,17 +222,17 @@ def _target_finding(claim_id: str, claim: Mapping, low: float | None, high: floa
         return Finding(claim_id, "Cannot be measured: no baseline",
                        f"No official figure gives a starting level for {subject}, so the growth that {goal} "
                        "requires cannot be computed.", report)
-    required = fmt.bounds(low, high if high is not None else low, formatter=fmt.rate)
-    numbers.append(Number("Required growth a year (low)", float(low), "fraction a year", fmt.rate(low)))
+    required = text.bounds(low, high if high is not None else low, text.rate)
+    numbers.append(Number("Required growth a year (low)", float(low), "fraction a year", text.rate(low)))
     if high is not None and high != low:
-        numbers.append(Number("Required growth a year (high)", float(high), "fraction a year", fmt.rate(high)))
+        numbers.append(Number("Required growth a year (high)", float(high), "fraction a year", text.rate(high)))
     baseline = by_name.get("baseline")
     start = ""
     if baseline and baseline.get("value") is not None:
         unit = str(baseline.get("unit") or "")
         numbers.append(Number("Baseline", float(baseline["value"]), unit))
         year = by_name.get("baseline_year", {}).get("value")
-        start = f" from {fmt.amount(float(baseline['value']), unit.split('/')[0] or 'USD')}" + (
+        start = f" from {text.amount(float(baseline['value']), unit.split('/')[0] or 'USD')}" + (
             f" in {int(year)}" if year else "")
     sentence = f"{subject} must grow {required} a year{start} to reach {goal}"
     if history is None or history.get("value") is None:
@@ -240,14 +240,14 @@ def _target_finding(claim_id: str, claim: Mapping, low: float | None, high: floa
                        report, tuple(numbers))
     record = float(history["value"])
     numbers.append(Number(str(history.get("label") or "Historical growth a year"), record, "fraction a year",
-                          fmt.rate(record)))
+                          text.rate(record)))
     label = str(history.get("label") or "its record").replace("Historical growth", "over").strip()
     if low <= record:
         rating = "Within its own record"
-        sentence += f"; the series grew {fmt.rate(record)} a year {label}, so that pace has been achieved."
+        sentence += f"; the series grew {text.rate(record)} a year {label}, so that pace has been achieved."
     else:
         rating = "Faster than its own record"
-        sentence += f", faster than the {fmt.rate(record)} a year it grew {label}."
+        sentence += f", faster than the {text.rate(record)} a year it grew {label}."
     return Finding(claim_id, rating, sentence, report, tuple(numbers))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.files import write_csv
 
 KEY_FIGURES_FILE = "key_figures.json"
 
@@ -35,10 +36,12 @@ def _slug(name: str) -> str:
 
 
 def save_table(frame: pd.DataFrame, name: str, output_dir: Path) -> Path:
-    """Write ``frame`` as ``<name>.csv`` in ``output_dir`` and return the path."""
-    path = Path(output_dir) / f"{_slug(name)}.csv"
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    """Write ``frame`` as ``<name>.csv`` in ``output_dir`` and return the path.
+
+    The file is for people, who open it in a spreadsheet: text cells that a spreadsheet would run as a
+    formula (starting with =, +, -, @, a tab or CR) are neutralised with a leading ``'``; numbers never are
+    (``helpers.files.write_csv``)."""
+    return write_csv(frame, Path(output_dir) / f"{_slug(name)}.csv", for_people=True)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from helpers import fmt, paths
+from helpers import paths, text
 
 if TYPE_CHECKING:
     import nbformat
@@ -48,132 +48,12 @@ _PAGES = paths.TEMPLATES / "pages"
 # Number, time and duration formatting
 
 
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-_UNIT_SCALES = {
-    "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "billion": 1e9, "bn": 1e9, "b": 1e9,
-    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6,
-    "thousand": 1e3, "k": 1e3,
-}  # fmt: skip
-_PER_YEAR = re.compile(
-    r"\s*(?:/\s*(?:yr|year|annum|a)|per\s+(?:yr|year|annum)|a\s+year|p\.?\s?a\.?|yearly|annual(?:ly)?)$",
-    re.IGNORECASE,
-)
-_QUALIFIER = re.compile(r"^(current|constant(?:\s+\d{4})?|nominal|real)\s+", re.IGNORECASE)
-_FRACTION = {"fraction", "share", "proportion", "ratio"}
-_PERCENT = {"percent", "per cent", "%", "pct"}
-_POINTS = {"pp", "percentage point", "percentage points", "pct points", "points"}
-_TIMES = {"x", "times", "multiple", "×"}
-_DOLLAR = {"usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars"}
-
-
-def _is_whole(x: float) -> bool:
-    return abs(x - round(x)) < 1e-9 * max(1.0, abs(x))
-
-
-def _strip_zeros(text: str, keep: int = 1) -> str:
-    """'2.50' -> '2.5', '2.00' -> '2.0' (keep at least ``keep`` decimals)."""
-    if "." not in text:
-        return text
-    whole, frac = text.split(".")
-    frac = frac.rstrip("0")
-    frac = frac + "0" * max(0, keep - len(frac))
-    return f"{whole}.{frac}" if frac else whole
-
-
-def _plain(x: float) -> str:
-    """A number below a million: thousands separators, a sensible number of decimals."""
-    if x == 0:
-        return "0"
-    if _is_whole(x):
-        return f"{round(x):,}"
-    ax = abs(x)
-    if ax >= 100:
-        return f"{x:,.1f}"
-    if ax >= 1:
-        return _strip_zeros(f"{x:.2f}")
-    decimals = min(12, 2 - math.floor(math.log10(ax)))
-    return _strip_zeros(f"{x:.{decimals}f}", keep=0)
-
-
-def _scaled(x: float) -> str:
-    """50000000000 -> '50.0 billion'; 6000 -> '6,000'."""
-    for size, word in _SCALES:
-        if abs(x) >= size * 0.9995:
-            s = x / size
-            text = f"{s:,.1f}" if abs(s) >= 10 else _strip_zeros(f"{s:.2f}")
-            return f"{text} {word}"
-    return _plain(x)
-
-
-def _percent(p: float) -> str:
-    if _is_whole(p):
-        return f"{round(p):,}%"
-    text = f"{p:,.1f}" if abs(p) >= 10 else _plain(p)
-    return f"{text}%"
-
-
 def format_value(value: float | None, unit: str = "") -> str:
-    """Write a figure for a reader: ``5.0e10, ""`` -> "50.0 billion", ``0.367, "fraction/yr"`` ->
-    "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion" (money as ``helpers.fmt.amount`` writes it),
-    ``250000, "tonnes copper/yr"`` -> "250,000 tonnes copper a year".
-
-    Understands fractions and percents, multiples ("x"), currencies (``USD``/``US$`` and any ISO code),
-    scale words in the unit ("USD bn"), per-year suffixes ("/yr", "per year", "p.a.") and price-basis
-    qualifiers ("current US$"). Other units are written after the number. Missing values give "n/a".
-    """
-    if value is None or isinstance(value, bool):
-        return "n/a" if value is None else str(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
+    """A key figure as the index writes it: exactly as its report writes it (``helpers.text.amount``), e.g.
+    ``0.367, "fraction/yr"`` -> "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion"."""
+    if isinstance(value, bool):
         return str(value)
-    if math.isnan(x):
-        return "n/a"
-    if math.isinf(x):
-        return "infinite" if x > 0 else "minus infinite"
-
-    text = (unit or "").strip()
-    notes: list[str] = []
-    paren = re.search(r"\s*\(([^()]*)\)$", text)
-    if paren:
-        notes.append(paren.group(1).strip())
-        text = text[: paren.start()].strip()
-    per_year = bool(_PER_YEAR.search(text))
-    text = _PER_YEAR.sub("", text).strip()
-    qualifier = _QUALIFIER.match(text)
-    if qualifier:
-        notes.insert(0, f"{qualifier.group(1).lower()} prices")
-        text = text[qualifier.end() :].strip()
-    words = text.split()
-    if len(words) > 1 and words[-1].lower() in _UNIT_SCALES:  # "USD bn": value counted in billions
-        x *= _UNIT_SCALES[words[-1].lower()]
-        text = " ".join(words[:-1])
-    key = text.lower()
-
-    if key in _FRACTION:
-        out = _percent(x * 100)
-    elif key in _PERCENT:
-        out = _percent(x)
-    elif key in _POINTS:
-        out = f"{_plain(x)} percentage point{'' if abs(x) == 1 else 's'}"
-    elif key in _TIMES:
-        out = f"{_plain(x)} times"
-    elif key in {"year", "calendar year"} and _is_whole(x) and 1000 <= x <= 2999:
-        out = str(round(x))
-    elif key in {"year", "years", "yr", "yrs"}:
-        out = f"{_plain(x)} year{'' if abs(x) == 1 else 's'}"
-    elif key in _DOLLAR or re.fullmatch(r"[A-Z]{3}", text):  # money: written as the reports write it
-        out = ("-" if x < 0 else "") + fmt.amount(abs(x), "USD" if key in _DOLLAR else text)
-    elif text:
-        out = f"{_scaled(x)} {text}"
-    else:
-        out = _scaled(x)
-    if per_year:
-        out += " a year"
-    if notes:
-        out += f" ({', '.join(notes)})"
-    return out
+    return text.amount(value, unit or "")
 
 
 def format_time(iso: str | None) -> str:
@@ -217,12 +97,12 @@ def _format_parameter(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        shown = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) >= 1e6:
-        text += f" ({_scaled(value)})"  # exact value for reruns, readable size for readers
-    return text
+        shown += f" ({text.number(value)})"  # exact value for reruns, readable size for readers
+    return shown
 
 
 def _href(relpath: str) -> str:
