@@ -230,7 +230,7 @@ def test_wait_queues_behind_the_holder(project: Project) -> None:
     fd = os.open(project.reports / ".lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     os.write(fd, b"4343 2026-01-01T10:00:00+00:00\n")
-    timer = threading.Timer(0.5, lambda: os.close(fd))
+    timer = threading.Timer(0.2, lambda: os.close(fd))
     timer.start()
     code, out, err = project.cli("--wait")
     timer.join()
