@@ -297,9 +297,8 @@ def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame,
     found = find_quantities(text)
     if not found:
         raise ArticleError(
-            f"{article.name}: no quantities found (no amount, count, percentage, year or date written in "
-            "digits). Fix: check that this is the full article text; numbers written only as words "
-            "('five projects') are not read"
+            f"{article.name}: no quantities found (no amount, count, percentage, year or date in digits, and no "
+            "number word with a scale, currency or counted noun). Fix: check that this is the full article text"
         )
     spans = sentence_spans(text)
     as_of, by_frequency = article_date(text), _countries_by_frequency(text)
