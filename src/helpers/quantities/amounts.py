@@ -18,6 +18,7 @@ from helpers.quantities import lexicon as lx
 from helpers.quantities.model import Quantity
 
 S0, S1 = lx.S0, lx.S1
+_SUBUNIT_RE = re.compile(rf"{S1}(cents?|paisa|paise|paisas)(?![\w])", re.I)
 _CHANGE_KINDS = {"money", "count", "percent", "number", "price", "rate"}
 _IRANIAN_YEAR_RE = re.compile(r"(?:Iranian|Persian|Hijri|Shamsi)\b", re.I)
 
@@ -107,6 +108,11 @@ def read_bound(m: re.Match[str], i: str, lex: lx.Lexicon) -> Bound | None:
     if curw:
         currency = currency or _word_currency(curw, lex)
     pct = _pct_unit(m.group(f"pct{i}"))
+    subunit = _SUBUNIT_RE.match(m.string, m.end()) if not (currency or pct or scale) else None
+    if subunit:  # "9 cents", "50 paisa"
+        code, factor = lx.SUBUNITS[subunit.group(1).lower()]
+        return Bound(start, subunit.end(), number * Decimal(str(factor)), None, code, None, False, False,
+                     bool(word), "")
     if short and currency is None and (len(short) == 1 and short != "k" or (short in {"tr", "cr"} and not attached)):
         if attached or word:
             return None  # "5m long": a label; "five m" is nothing
@@ -193,8 +199,8 @@ def _word_count_allowed(text: str, lo: Bound, noun: str, span: bool, hyphen: boo
     Corridors") or a compound adjective ("two-way"); with units of time they are spans ("the first four months")."""
     if hyphen and not span:
         return False
-    if lo.number == 1 and not span:
-        return False
+    if lo.number == 1 and not span and noun.lower() not in lx.UNIT_NOUNS:
+        return False  # "one of", "one side"; but "one tola", "one cargo" measure
     written = text[lo.start:lo.end]
     previous = re.search(r"([A-Za-z’']+)[^\S\n]*$", text[max(0, lo.start - 25):lo.start])
     if previous and previous.group(1).lower() in lx.DETERMINERS and not span:
@@ -278,7 +284,10 @@ def build(text: str, lo: Bound, hi: Bound | None, lex: lx.Lexicon, *, between: b
             qualifier_text = ("between " + qualifier_text).strip() if qualifier_text else "between"
     direction = ""
     if kind in _CHANGE_KINDS:
-        direction = {"-": "down", "+": "up"}.get(lo.sign, "") or context.direction_before(text, q_start, qualifier_text)
+        extra = re.search(r"\b(more|extra|additional|less)\s+per\b", text[last.end:end], re.I)
+        direction = {"-": "down", "+": "up"}.get(lo.sign, "") or ("down" if extra and extra.group(1).lower() == "less"
+                                                                 else "up" if extra else "")  # fmt: skip
+        direction = direction or context.direction_before(text, q_start, qualifier_text)
         direction = direction or context.direction_after(text, end)
         if not direction and kind == "percent":
             direction = context.direction_in_clause(text, q_start)
@@ -300,6 +309,33 @@ _BETWEEN_RE = re.compile(rf"(?<![\w])between{S1}$", re.I)
 _BY_RE = re.compile(rf"(?<![\w])by{S1}(?:[\w.~]+{S1}){{0,2}}$", re.I)
 
 
+def _compound(text: str, lo: Bound, lex: lx.Lexicon) -> Bound:
+    """A number written with place values: "2 lakh 51 thousand 900 rupees", "2 thousand 392 dollars"."""
+    if not lo.scale or lo.scale < 100 or lo.pct:
+        return lo
+    part = re.compile(rf"{S1}(\d{{1,3}})(?:{S1}({lex.long_scale}))?(?![\w]|[.,]\d)", re.I)
+    total, scale, end = lo.number * lo.scale, lo.scale, lo.end
+    while True:
+        m = part.match(text, end)
+        if not m:
+            break
+        word = (m.group(2) or "").lower()
+        step = lex.scales.get(word, lex.scales.get(word.removesuffix("s"), 0)) if word else 0
+        if step and step < scale:
+            total, scale, end = total + Decimal(m.group(1)) * step, step, m.end()
+            continue
+        if not step and scale in (100, 1000) and int(m.group(1)) < scale:
+            total, end = total + Decimal(m.group(1)), m.end()
+        break
+    if end == lo.end:
+        return lo
+    currency = lo.currency
+    word = re.compile(rf"{S1}({lex.word})").match(text, end)
+    if word and currency is None:
+        currency, end = _word_currency(word.group(1), lex), word.end()
+    return replace(lo, end=end, number=total, scale=1, currency=currency)
+
+
 def amount_candidates(text: str, lex: lx.Lexicon) -> list[Quantity]:
     """Every amount (point or range) in ``text``, in order; they may overlap other kinds of span."""
     bound_re, tail_re, from_re = _patterns(lex)
@@ -307,6 +343,12 @@ def amount_candidates(text: str, lex: lx.Lexicon) -> list[Quantity]:
     for m in bound_re.finditer(text):
         lo = read_bound(m, "1", lex)
         if lo is None:
+            continue
+        compound = _compound(text, lo, lex)
+        if compound is not lo:
+            q = build(text, compound, None, lex)
+            if q is not None:
+                out.append(q)
             continue
         tail = tail_re.match(text, lo.end) if lo.end == m.end() else None
         hi = read_bound(tail, "2", lex) if tail else None
@@ -319,7 +361,8 @@ def amount_candidates(text: str, lex: lx.Lexicon) -> list[Quantity]:
                     or (lo.word != hi.word and sep != "to"):  # fmt: skip
                 hi = None
             elif sep == "to" and (from_re.search(text, max(0, lo.start - 60), lo.start) or (
-                    _BY_RE.search(text, max(0, lo.start - 60), lo.start) and (lo.currency or lo.pct or lo.scale))):
+                    _BY_RE.search(text, max(0, lo.start - 60), lo.start) and (lo.currency or lo.pct or lo.scale)
+                    and value_of(hi) >= 2 * value_of(lo_in))):
                 # "from $3 to $5 billion", "decreased by $493 million to $9.82 billion": a change, not a range
                 second = build(text, hi, None, lex)
                 first = build(text, lo_in, None, lex,

@@ -21,6 +21,7 @@ _CLAUSE_STOP_RE = re.compile(r"[.;:!?,()\[\]\"“”\d$€£¥₹\n]")
 _NOT_ANNUAL_FLOWS = {"report", "reports", "meeting", "session", "summit", "conference", "event", "plan", "review",
                      "day", "general", "leave", "award", "festival", "convention", "results", "ceremony"}  # fmt: skip
 _PER_RE = re.compile(
+    rf"(?:{lx.S1}(?:more|less|extra|additional)(?={lx.S1}per\b))?"
     rf"(?:{lx.S0}/{lx.S0}|(?:{lx.S1}|-)(?:per|a|an|each|every)(?:{lx.S1}|-))(?P<u>[A-Za-z]+)"
     rf"|{lx.S1}(?P<f>daily|weekly|monthly|quarterly|annually|yearly|p\.a\.)",
     re.I,
@@ -93,7 +94,9 @@ def counted_noun(text: str, end: int) -> tuple[int, str, bool] | None:
         if low in lx.UNIT_NOUNS or low in lx.TIME_UNITS or acronyms or (
                 plural and low not in lx.NOT_NOUNS and not word.isupper()):  # fmt: skip
             return m.start("w") + len(word), low, False
-        if low in lx.NOT_ADJECTIVES or low in lx.NOT_NOUNS or "’" in word or "'" in word or word.isupper():
+        if low in lx.NOT_ADJECTIVES or low in lx.NOT_NOUNS or "’" in word or "'" in word:
+            return None
+        if word.isupper() and len(word) > 5:
             return None
         pos, skipped = m.end(), skipped + 1
     return None
@@ -243,7 +246,8 @@ def direction_before(text: str, start: int, qualifier_text: str) -> str:
 
 _AUXILIARIES = {"will", "be", "been", "was", "were", "is", "are", "has", "have", "had", "being"}
 _ADDED = {"added": "up", "wiped": "down", "shaved": "down", "knocked": "down", "slashed": "down"}
-_NOT_AFTER = {"expansion", "improvement", "boost"}  # "a $3.5 billion expansion" is a cost, not a change
+_NOT_AFTER = {"expansion", "improvement", "boost"}
+_COMPARATIVES = {"up", "down", "more", "less", "higher", "lower"}  # "a $3.5 billion expansion" is a cost, not a change
 
 
 def direction_after(text: str, end: int) -> str:
@@ -257,14 +261,15 @@ def direction_after(text: str, end: int) -> str:
     verbs = [w for w in lowered if w not in _AUXILIARIES]
     if lowered and lowered[0] in _AUXILIARIES and verbs and verbs[0] in _ADDED:
         return _ADDED[verbs[0]]
-    for low in lowered[:2]:
-        if low in _NOT_AFTER:
-            return ""
+    for index, low in enumerate(lowered[:4]):
+        if low in _NOT_AFTER or (index > 0 and low in _COMPARATIVES):
+            return ""  # "ten gram silver went up": "up" counts only right after the figure
         if low in lx.UP_NOUNS:
             return "up"
         if low in lx.DOWN_NOUNS:
             return "down"
-        if low not in _ADJECTIVES_AFTER:
+        if low not in _ADJECTIVES_AFTER and (low in lx.NOT_ADJECTIVES or low in lx.CLAUSE_STOPS
+                                              or low in lx.LEVEL_WORDS or low in _AUXILIARIES):  # fmt: skip
             return ""
     return ""
 

@@ -77,7 +77,11 @@ PRICE_UNITS = {"tonne", "ton", "barrel", "kg", "kilogram", "litre", "liter", "ou
 UNIT_NOUNS = {"people", "men", "women", "children", "staff", "personnel", "acre", "hectare", "ton", "tonne",
               "barrel", "unit", "mw", "gw", "kw", "mwh", "gwh", "km", "kg", "sq", "person", "job", "employee",
               "company", "participant", "project", "mou", "feet", "livestock", "cattle", "memoranda", "mt", "bpd",
-              "mmcfd", "cc", "megawatt", "kilometre", "kilometer", "tcf", "bcf", "mmbtu"}  # fmt: skip
+              "mmcfd", "cc", "megawatt", "kilometre", "kilometer", "tcf", "bcf", "mmbtu", "tola", "gram", "karat",
+              "carat", "cargo", "kilogram", "litre", "liter", "ounce", "maund", "gallon"}  # fmt: skip
+#: Currency subunits: "9 cents", "50 paisa".
+SUBUNITS = {"cent": ("USD", 0.01), "cents": ("USD", 0.01), "paisa": ("PKR", 0.01), "paise": ("PKR", 0.01),
+            "paisas": ("PKR", 0.01)}  # fmt: skip
 #: Units written attached to the digits ("1,320MW", "800cc").
 ATTACHED_UNITS = r"(?:MWh|GWh|MW|GW|kW|KW|km|KM|kg|cc|MT|mt|bpd|mmcfd|MMcfd|mtpa|MTPA)"
 NOT_NOUNS = {"is", "was", "has", "does", "this", "its", "his", "hers", "ours", "yours", "theirs", "as", "us",
@@ -101,7 +105,8 @@ UP_WORDS = {"rose", "rise", "rises", "risen", "rising", "increase", "increased",
             "jumping", "surge", "surged", "surges", "surging", "climb", "climbed", "climbs", "climbing", "soar",
             "soared", "soars", "soaring", "expand", "expanded", "expands", "expanding", "improve", "improved",
             "improves", "improving", "boost", "boosted", "boosts", "enhance", "enhanced", "enhances",
-            "accelerated", "up", "higher", "more", "hike", "hiked", "spiked", "rebounded", "advanced"}  # fmt: skip
+            "accelerated", "up", "higher", "more", "hike", "hiked", "spiked", "rebounded", "advanced", "raise",
+            "raised", "raises", "raising", "lift", "lifted", "lifts", "add", "adds", "widen", "widened"}  # fmt: skip
 DOWN_WORDS = {"fell", "fall", "falls", "fallen", "falling", "decline", "declined", "declines", "declining",
               "decrease", "decreased", "decreases", "decreasing", "drop", "dropped", "drops", "dropping", "dip",
               "dipped", "dips", "plunge", "plunged", "plunges", "plummeted", "plummets", "slump", "slumped",

@@ -27,6 +27,9 @@ _LEVEL_IN_GAP_RE = re.compile(
 _ELLIPTICAL_RE = re.compile(r"(?:\bby|\bat)[^\S\n]*\Z", re.I)
 _RESTATE_GAP_RE = re.compile(r"\A[^\S\n]*(?:,[^\S\n]*or|\(|\)[^\S\n]*\()[^\S\n]*\Z")
 _CHANGES = {"percent", "money", "count", "number"}
+_VERBS = {"was", "were", "is", "are", "be", "been", "being", "has", "have", "had", "will", "would", "sold", "stood",
+          "reached", "remained", "hit", "touched", "went", "came", "made", "paid"}  # fmt: skip
+_SHARED_PER_RE = re.compile(r"\A[^\S\n]*(?:,|and|or|&)[^\S\n]*\Z")
 
 
 def _resolve(found: list[tuple[Quantity, int]]) -> list[Quantity]:
@@ -58,8 +61,22 @@ def _continues(text: str, previous: Quantity, q: Quantity) -> bool:
     if "\n" in gap or re.search(r"[.;:!?](?:\s|$)", gap) or _LEVEL_IN_GAP_RE.search(gap):
         return False
     words = re.findall(r"[A-Za-z][\w’'-]*", gap)
+    if any(w.lower() in _VERBS or w.lower().endswith("ed") for w in words):
+        return False  # "decreased by $4 and was sold at $1,703": a new clause
     listed = len(words) <= 5 and re.search(r",|\band\b|&|\(", gap) is not None
     return listed or (len(gap) <= 120 and _ELLIPTICAL_RE.search(gap) is not None)
+
+
+def _share_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """An amount listed before a price in the same currency shares its unit: "PKR 1,350 and PKR 1,550 per
+    MMBtu" are two prices per MMBtu."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        q, nxt = out[i], out[i + 1]
+        if q.kind == "money" and not q.per_year and nxt.kind in {"price", "rate"} and q.currency == nxt.currency \
+                and _SHARED_PER_RE.match(text[q.end:nxt.start]):  # fmt: skip
+            out[i] = replace(q, kind=nxt.kind, unit=nxt.unit, per=nxt.per)
+    return out
 
 
 def _continue_directions(text: str, found: list[Quantity]) -> list[Quantity]:
@@ -89,7 +106,7 @@ def find_quantities(text: str) -> list[Quantity]:
     found = [(q, _AMOUNT) for q in amounts.amount_candidates(text, lex)]
     found += [(q, _SHARE) for q in spans.share_and_multiple_candidates(text, lex)]
     found += spans.other_candidates(text)
-    return _continue_directions(text, _resolve(found))
+    return _continue_directions(text, _share_units(text, _resolve(found)))
 
 
 def parse_quantity(phrase: str) -> Quantity:
