@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest append check bench clean
+.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 
 bench: $(STAMP)  ## batch benchmark (minutes; run by hand)
 	$(PY) bench/bench_batch.py
+
+bench-suggest: $(STAMP)  ## parser and suggest seconds per MB at growing article sizes (run by hand)
+	$(PY) bench/bench_suggest.py
+
+corpus: $(STAMP)  ## recall and precision of the quantity parser on real newspaper phrasings
+	$(PY) -m helpers.quantities.corpus --min-recall 0.97
 
 clean:  ## remove .venv and generated reports
 	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json

@@ -195,7 +195,7 @@ _NOT_UP_AFTER = {"set", "sets", "setting", "signed", "sign", "build", "built", "
                  "open", "opened", "take", "took", "taken", "make", "made", "wrap", "wrapped", "team", "teamed",
                  "line", "lined", "show", "showed", "shown", "come", "came", "end", "ended", "summed",
                  "laid", "lay", "write", "wrote", "written", "broke", "broken", "break", "settled", "handed",
-                 "passed", "turned", "shut", "sat", "sit", "follow", "followed"}  # fmt: skip
+                 "passed", "turned", "shut", "sat", "sit", "follow", "followed", "makes", "making"}  # fmt: skip
 
 
 def direction_before(text: str, start: int, qualifier_text: str) -> str:
