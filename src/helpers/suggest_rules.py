@@ -347,6 +347,7 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
                   r"|\bdevelopment\s+projects\b|\bPSDP\b|\bdebt\b|\bremittances\b"),
     ]
 ]  # fmt: skip
+_ANY_TOPIC_RE = re.compile("|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(_TOPICS)), re.I)
 _UNIT_TOPICS = {"employees": "employment", "jobs": "employment", "workers": "employment", "acres": "land",
                 "hectares": "land", "participants": "events", "delegates": "events"}  # fmt: skip
 
@@ -359,10 +360,10 @@ def topic(clause: str, q_start: int, q_end: int, unit: str, subject_words: str =
         if subject_words and pattern.search(subject_words):
             return rank_topic
     best: tuple[int, int, str] | None = None
-    for rank, (name, pattern) in enumerate(_TOPICS):
-        for m in pattern.finditer(clause):
-            # the subject usually comes first: a keyword after the quantity counts as three times as far
-            gap = max(q_start - m.end(), 3 * (m.start() - q_end), 0)
-            if best is None or (gap, rank) < best[:2]:
-                best = (gap, rank, name)
+    for m in _ANY_TOPIC_RE.finditer(clause):
+        rank = int(str(m.lastgroup)[1:])
+        # the subject usually comes first: a keyword after the quantity counts as three times as far
+        gap = max(q_start - m.end(), 3 * (m.start() - q_end), 0)
+        if best is None or (gap, rank) < best[:2]:
+            best = (gap, rank, _TOPICS[rank][0])
     return best[2] if best else "other"
