@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean
+.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,9 +36,9 @@ suggest: $(STAMP)  ## candidate claims from an article: make suggest SEED=seeds/
 	@test -n "$(SEED)" || { echo "usage: make suggest SEED=seeds/<file>.txt" >&2; exit 2; }
 	$(PY) -m helpers.claims suggest $(SEED)
 
-append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...]
-	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>]" >&2; exit 2; }
-	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS))
+append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...] [REVIEWED=1]
+	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>] [REVIEWED=1]" >&2; exit 2; }
+	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS)) $(if $(REVIEWED),--reviewed)
 
 check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 	$(PY) -m helpers.claims check
@@ -51,6 +51,9 @@ bench-suggest: $(STAMP)  ## parser and suggest seconds per MB at growing article
 
 corpus: $(STAMP)  ## recall and precision of the quantity parser on real newspaper phrasings
 	$(PY) -m helpers.quantities.corpus --min-recall 0.97
+
+refresh: $(STAMP)  ## pull the agencies' series into data/snapshots (unreachable: keep them, exit 3)
+	$(PY) -m helpers.refresh $(ARGS)
 
 clean:  ## remove .venv and generated reports
 	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json

@@ -21,12 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import suggest_rules as rules
-from helpers.claims import EXCLUSION_COLUMNS, REGISTER_COLUMNS
+from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS
+from helpers.claims.schema import SUGGESTED_NOTE as NOTES
 from helpers.errors import ArticleError
 from helpers.files import write_csvs
 from helpers.quantities import Quantity, find_quantities
 
-NOTES = "suggested; review"
 #: Articles above this size are refused (a long news article is under 100 KB).
 MAX_ARTICLE_BYTES = 2_000_000
 #: A sentence longer than this is quoted as the stretch around the figure.
