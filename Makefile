@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest append check bench clean refresh
+.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -51,6 +51,12 @@ check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 bench: $(STAMP)  ## benchmarks: the batch against the naive loop, its engine against papermill in a pool (minutes)
 	$(PY) bench/bench_batch.py
 	$(PY) bench/bench_engine.py
+
+bench-suggest: $(STAMP)  ## parser and suggest seconds per MB at growing article sizes (run by hand)
+	$(PY) bench/bench_suggest.py
+
+corpus: $(STAMP)  ## recall and precision of the quantity parser on real newspaper phrasings
+	$(PY) -m helpers.quantities.corpus --min-recall 0.97
 
 refresh: $(STAMP)  ## pull the agencies' series into data/snapshots (unreachable: keep them, exit 3)
 	$(PY) -m helpers.refresh $(ARGS)

@@ -1,25 +1,36 @@
 """Candidate register rows from a new article, for a person to review before they enter the register.
 
 Every quantity the parser finds becomes either a candidate claim (money, counts, percentages) or a proposed
-exclusion (years, dates, ordinals, labels, vague magnitudes). Each candidate quotes its whole sentence
-verbatim with the exact offset, and carries first guesses -- claim type, target year, topic, countries, an
-id -- that the reviewer corrects. Nothing here decides what enters the register.
+exclusion (years, dates, ordinals, labels, vague magnitudes, spans of time, prices, rates, multiples). Each
+candidate quotes its sentence verbatim with the exact offset, and carries first guesses -- claim type, subject,
+target year, period, topic, countries, an id (``helpers.suggest_rules`` documents the rules) -- that the reviewer
+corrects. Nothing here decides what enters the register.
+
+Limits: an article larger than ``MAX_ARTICLE_BYTES`` (2 MB; a long news article is under 100 KB) is refused
+with a message naming the file and the limit; a sentence longer than ``MAX_QUOTE_CHARS`` is quoted as the
+stretch of at most that many characters around the figure. Reading is linear in the article's length.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from helpers import suggest_rules as rules
 from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS
 from helpers.claims.schema import SUGGESTED_NOTE as NOTES
 from helpers.errors import ArticleError
 from helpers.files import write_csvs
 from helpers.quantities import Quantity, find_quantities
+
+#: Articles above this size are refused (a long news article is under 100 KB).
+MAX_ARTICLE_BYTES = 2_000_000
+#: A sentence longer than this is quoted as the stretch around the figure.
+MAX_QUOTE_CHARS = 600
 
 _HEADER_RE = re.compile(r"\A[^\S\n]*date[^\S\n]+(\d{4}-\d{2}-\d{2})(?![\w-])", re.I)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sen", "rep", "gov",
@@ -27,92 +38,23 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "c
                   "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "u.s", "e.g",
                   "i.e", "govt", "dept"}  # fmt: skip
 _BOUNDARY_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=[^\S\n]+[\"“‘'(\[]?[A-Z0-9])")
-
-# Target language: a quantity in a clause that says one of these is a goal, not a fact.
-_TARGET_RE = re.compile(
-    r"\b(?:targets?|targeted|targeting|goals?|aims?\s+to|aimed\s+(?:at|to)|aiming|by\s+(?:19|20)\d{2}"
-    r"|could\s+(?:rise|reach|grow|increase|touch|climb)|can\s+be\s+(?:increased|raised|enhanced|taken)"
-    r"|will\s+(?:reach|rise|increase|grow)|plans?\s+to|planned|planning\s+to|projected\s+to|expected\s+to"
-    r"|seeks?\s+to|set\s+to|envisages?|ambitions?|objectives?|to\s+achieve|pledged?|committed\s+to)\b",
-    re.I,
-)
-_ESTIMATE_RE = re.compile(
-    r"\b(?:estimat\w*|valued\s+at|forecast\w*|(?:is|are|was|were|be|been)\s+(?:\w+\s+)?worth)\b", re.I
-)
-_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:\w+\s+){0,2}$", re.I)
-_HORIZON_RE = re.compile(r"\bby\s+(?:the\s+end\s+of\s+)?(?:FY\s?)?((?:19|20)\d{2})\b", re.I)
-_CLAUSE_SPLIT_RE = re.compile(r";|,?\s+(?:but|while|whereas|although)\s+", re.I)
-
-# Topic keywords, in order of precedence when two are equally close to the quantity.
-_TOPICS: list[tuple[str, re.Pattern[str]]] = [
-    (topic, re.compile(pattern, re.I)) for topic, pattern in [
-        ("pharma", r"\bpharma\w*|\bmedicines?\b|\bdrugs?\b"),
-        ("events", r"\bforums?\b|\bparticipants?\b|\battend\w*|\bconferences?\b|\bsummits?\b|\bexpos?\b"
-                   r"|\bexhibitions?\b|\bdelegat\w*"),
-        ("investment", r"\binvest\w*|\bFDI\b"),
-        ("employment", r"\bjobs?\b|\bemploy\w*|\bworkers?\b|\bworkforce\b|\btrained\b"),
-        ("minerals", r"\bminer(?:al|als)\b(?:\s+exports?)?|\bmining\b|\bmines?\b|\bcopper\b|\bgold\b"
-                     r"|\blithium\b|\brare\s+earths?\b|\bgemstones?\b|\bsmelt\w*"),
-        ("energy", r"\benergy\b|\bsolar\b|\belectricity\b|\bpower\b|\bgas\b|\boil\b|\bLNG\b|\brenewable\w*"),
-        ("land", r"\bacres?\b|\bhectares?\b|\bland\b"),
-        ("exports", r"\bexport\w*"),
-        ("trade", r"\btrade\b|\bimport\w*|\bbilateral\b"),
-        ("industry", r"\bindustr\w*|\bmanufactur\w*|\bfactor(?:y|ies)\b|\bSEZs?\b|\beconomic\s+zones?\b"),
-        ("macro", r"\beconomy\b|\bGDP\b|\binflation\b|\bbudget\w*|\brevenues?\b|\bfiscal\b|\bspending\b"
-                  r"|\bdevelopment\s+projects\b|\bPSDP\b|\bdebt\b|\bremittances\b"),
-    ]
-]  # fmt: skip
-_UNIT_TOPICS = {"employees": "employment", "jobs": "employment", "workers": "employment", "acres": "land",
-                "hectares": "land", "participants": "events", "delegates": "events"}  # fmt: skip
-
-# Country mentions: (canonical name, id code, pattern).
-_COUNTRIES: list[tuple[str, str, re.Pattern[str]]] = [
-    (name, code, re.compile(pattern)) for name, code, pattern in [
-        ("Pakistan", "pk", r"\bPak(?:istan(?:i|is)?)?\b"),
-        ("China", "cn", r"\bChin(?:a|ese)\b|\bPRC\b"),
-        ("Uzbekistan", "uz", r"\bUzbek(?:istan)?\b"),
-        ("Iran", "ir", r"\bIran(?:ian)?\b"),
-        ("Afghanistan", "af", r"\bAfghan(?:istan)?\b"),
-        ("India", "in", r"\bIndian?\b"),
-        ("Saudi Arabia", "sa", r"\bSaudi(?:\s+Arabia)?\b"),
-        ("United Arab Emirates", "ae", r"\bUAE\b|\bUnited\s+Arab\s+Emirates\b|\bEmirati\b"),
-        ("Qatar", "qa", r"\bQatar(?:i)?\b"),
-        ("Turkey", "tr", r"\bTurk(?:ey|ish)\b|\bTürkiye\b"),
-        ("Russia", "ru", r"\bRussian?\b"),
-        ("Kazakhstan", "kz", r"\bKazakh(?:stan)?\b"),
-        ("Turkmenistan", "tm", r"\bTurkmen(?:istan)?\b"),
-        ("Kyrgyzstan", "kg", r"\bKyrgyz(?:stan)?\b"),
-        ("Tajikistan", "tj", r"\bTajik(?:istan)?\b"),
-        ("Azerbaijan", "az", r"\bAzerbaijan(?:i)?\b"),
-        ("Bangladesh", "bd", r"\bBangladesh(?:i)?\b"),
-        ("Sri Lanka", "lk", r"\bSri\s+Lank(?:a|an)\b"),
-        ("United States", "us", r"\bUnited\s+States\b|\bU\.S\.(?!\s?\$)|\bUS(?![$\w])|\bUSA\b|\bAmerican\b"),
-        ("United Kingdom", "gb", r"\bUnited\s+Kingdom\b|\bUK\b|\bBritain\b|\bBritish\b"),
-        ("Japan", "jp", r"\bJapan(?:ese)?\b"),
-        ("Germany", "de", r"\bGerman[y]?\b"),
-        ("European Union", "eu", r"\bEuropean\s+Union\b|\bEU\b"),
-    ]
-]  # fmt: skip
-_CODE = {name: code for name, code, _ in _COUNTRIES}
-_PARTNER_CUE_RE = re.compile(r"(?:\b(?:to|with|from|and|between|for|into)\s+(?:the\s+)?|\w[-–])$", re.I)
-
+_TOKEN_BEFORE_RE = re.compile(r"([\w.]+)[.!?]*$")
+_CLAUSE_SPLIT_RE = re.compile(r";|,?\s+(?:but|while|whereas|although)\s+|,\s+(?:which|where|who)\s+|,\s+\w+ing\s"
+                              r"|\s+and\s+(?=(?:a|an|the|its|their|this)\s)", re.I)  # fmt: skip
+_HORIZON_RE = re.compile(r"\b(?:by|until|till|in)\s+(?:the\s+end\s+of\s+)?(?:FY\s?)?((?:19|20)\d{2})\b", re.I)
+_STATED_YEAR_RE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:in|during|for|as of)\s+((?:19|20)\d\d)\b")
 _SPEAKER_RE = re.compile(
     r"\b((?:[A-Z][a-z]+\s){0,2}[A-Z][a-z]+)\s+(?:has\s+|had\s+)?(?:said|says|told|added|noted|stated)\b"
 )
 _TITLE_WORDS = {"Minister", "Federal", "Planning", "Finance", "Commerce", "Ambassador", "President", "Prime",
                 "Secretary", "Chairman", "Governor", "Mr", "Dr", "Senator", "Adviser", "Advisor", "Special",
                 "Assistant", "He", "She", "They", "It", "The", "This", "Officials", "Sources"}  # fmt: skip
-
-_REASONS = {"year": "calendar year", "date": "date", "ordinal": "ordinal", "vague": "vague magnitude"}
-
-
-@dataclass(frozen=True)
-class _Mention:
-    name: str
-    start: int
-    end: int
-    cued: bool  # preceded by "to", "with", "from"...: a partner rather than the subject
-
+_REASONS = {"year": "calendar year", "date": "date", "ordinal": "ordinal", "vague": "vague magnitude",
+            "span": "span of time (the period of another figure), not a claim",
+            "price": "price per unit: the register holds amounts, counts and percentages",
+            "rate": "amount per month, week or day: the register holds amounts, counts and percentages",
+            "multiple": "multiple ('two-fold'): the register holds amounts, counts and percentages"}  # fmt: skip
+_FLOW_TOPICS = {"trade", "exports", "pharma"}
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -120,12 +62,20 @@ class _Mention:
 def read_article(article: Path) -> str:
     """The article's text exactly as stored (UTF-8, line endings kept), so offsets index it exactly.
 
-    Raises ``ArticleError`` naming the file and the fix when it is missing, empty or not UTF-8.
+    Raises ``ArticleError`` naming the file and the fix when it is missing, empty, larger than
+    ``MAX_ARTICLE_BYTES`` or not UTF-8.
     """
-    name = Path(article).name
     path = Path(article)
+    name = path.name
     if not path.is_file():
         raise ArticleError(f"{path}: file not found. Fix: check the path (e.g. seeds/005_new_article.txt)")
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(
+            f"{name}: the file is {size / 1e6:.1f} MB; suggest reads articles up to {MAX_ARTICLE_BYTES / 1e6:g} MB "
+            "(a long news article is under 100 KB). Fix: split the file into single articles, or check that it "
+            "holds article text and not a saved page, a data dump or a binary file"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty. Fix: paste the article text into {name} and save it")
@@ -159,7 +109,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if header:
             cuts.append(header.end())
         for m in _BOUNDARY_RE.finditer(line):
-            word = re.search(r"([\w.]+)[.!?]*$", line[: m.start() + 1])
+            word = _TOKEN_BEFORE_RE.search(line, max(0, m.start() - 40), m.start() + 1)
             token = word.group(1).rstrip(".").lower() if word else ""
             if token in _ABBREVIATIONS or re.fullmatch(r"[A-Za-z]", token):
                 continue
@@ -174,11 +124,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quote_span(text: str, spans: list[tuple[int, int]], starts: list[int], q: Quantity) -> tuple[int, int]:
+    """The sentence around ``q``; a sentence over ``MAX_QUOTE_CHARS`` is cut at spaces around the figure."""
+    i = bisect_right(starts, q.start) - 1
+    a, b = spans[i] if i >= 0 and spans[i][0] <= q.start < spans[i][1] else (q.start, q.end)
+    a, b = min(a, q.start), max(b, q.end)
+    if b - a <= MAX_QUOTE_CHARS:
+        return a, b
+    room = max(0, (MAX_QUOTE_CHARS - (q.end - q.start)) // 2)
+    left = text.rfind(" ", max(a, q.start - room), q.start)
+    right = text.find(" ", q.end, min(b, q.end + room))
+    return (left + 1 if left >= 0 else max(a, q.start - room)), (right if right >= 0 else min(b, q.end + room))
+
+
 # -------------------------------------------------------------------------------------------- guessing
 
 
 def _clause(sentence: str, at: int) -> tuple[int, int]:
-    """Bounds (within the sentence) of the clause around position ``at``: split at ';' and 'but'/'while'."""
+    """Bounds (within the sentence) of the clause around position ``at``: split at ';', 'but', 'while',
+    ', which', ', where' and a participle after a comma (', presenting')."""
     start, end = 0, len(sentence)
     for m in _CLAUSE_SPLIT_RE.finditer(sentence):
         if m.end() <= at:
@@ -187,56 +151,6 @@ def _clause(sentence: str, at: int) -> tuple[int, int]:
             end = m.start()
             break
     return start, end
-
-
-def _claim_type(clause: str, q_at: int) -> str:
-    if _FROM_BEFORE_RE.search(clause[:q_at]):
-        return "fact"  # "rise from about $3 billion today to ...": the baseline of a target
-    if _TARGET_RE.search(clause):
-        return "target"
-    if _ESTIMATE_RE.search(clause):
-        return "estimate"
-    return "fact"
-
-
-def _topic(clause: str, q_start: int, q_end: int, unit: str) -> str:
-    if unit in _UNIT_TOPICS:
-        return _UNIT_TOPICS[unit]
-    best: tuple[int, int, str] | None = None
-    for rank, (topic, pattern) in enumerate(_TOPICS):
-        for m in pattern.finditer(clause):
-            # the subject usually comes first: a keyword after the quantity counts as three times as far
-            gap = max(q_start - m.end(), 3 * (m.start() - q_end), 0)
-            if best is None or (gap, rank) < best[:2]:
-                best = (gap, rank, topic)
-    return best[2] if best else "other"
-
-
-def _mentions(sentence: str) -> list[_Mention]:
-    found = []
-    for name, _, pattern in _COUNTRIES:
-        for m in pattern.finditer(sentence):
-            found.append(_Mention(name, m.start(), m.end(), bool(_PARTNER_CUE_RE.search(sentence[: m.start()]))))
-    return sorted(found, key=lambda x: x.start)
-
-
-def _geo_partner(sentence: str, q_start: int, q_end: int, by_frequency: list[str]) -> tuple[str, str]:
-    """Subject country and partner country of the quantity at ``q_start:q_end`` of ``sentence``.
-
-    The subject is a country named inside the quantity ("100 Pakistani companies"), else the nearest one
-    named before it, else the first one after it, else the article's most named country; countries after
-    "to", "with", "from"... or after a hyphen ("Pak-Iran") are partners.
-    """
-    mentions = _mentions(sentence)
-    inside = [m for m in mentions if q_start <= m.start and m.end <= q_end]
-    before = [m for m in mentions if m.end <= q_start and not m.cued]
-    after = [m for m in mentions if m.start >= q_end and not m.cued]
-    cued = {m.name for m in mentions if m.cued}
-    pick = inside[:1] or before[-1:] or after[:1]
-    geo = pick[0].name if pick else next((name for name in by_frequency if name not in cued), "")
-    others = [m for m in mentions if m.name != geo]
-    partner = next((m.name for m in others if m.cued), others[0].name if others else "")
-    return geo, partner
 
 
 def _speaker(sentence: str) -> str:
@@ -254,11 +168,15 @@ def _slug(*parts: str) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "claim"
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
+def _unique(base: str, taken: set[str], counters: dict[str, int]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free (counters keep this linear)."""
+    candidate, n = base, counters.get(base, 1)
+    if n > 1:
+        candidate = f"{base}-{n}"
     while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
+    counters[base] = n
     taken.add(candidate)
     return candidate
 
@@ -277,75 +195,6 @@ def _exclusion_reason(q: Quantity, text: str) -> str:
     return "version or label" if label else "number without unit"
 
 
-def _countries_by_frequency(text: str) -> list[str]:
-    """Countries named in the text, most named first."""
-    counts = {name: len(pattern.findall(text)) for name, _, pattern in _COUNTRIES}
-    return [name for name in sorted(counts, key=lambda n: -counts[n]) if counts[name]]
-
-
-# ----------------------------------------------------------------------------------------------- public
-
-
-def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(candidate claims with the register columns, proposed exclusions) for every quantity in ``article``.
-
-    Raises ``ArticleError`` when the article is missing, empty, not UTF-8 or states no quantity.
-    """
-    article = Path(article)
-    text = read_article(article)
-    found = find_quantities(text)
-    if not found:
-        raise ArticleError(
-            f"{article.name}: no quantities found (no amount, count, percentage, year or date written in "
-            "digits). Fix: check that this is the full article text; numbers written only as words "
-            "('five projects') are not read"
-        )
-    spans = sentence_spans(text)
-    as_of, by_frequency = article_date(text), _countries_by_frequency(text)
-    taken = set(existing_ids)
-    candidates, exclusions = [], []
-    for q in found:
-        if not q.is_claim:
-            exclusions.append({"seed_file": article.name, "offset": q.start, "text": q.text, "kind": q.kind,
-                               "reason": _exclusion_reason(q, text)})  # fmt: skip
-            continue
-        s_start, s_end = next(((a, b) for a, b in spans if a <= q.start < b), (q.start, q.end))
-        s_start, s_end = min(s_start, q.start), max(s_end, q.end)
-        sentence = text[s_start:s_end]
-        c_start, c_end = _clause(sentence, q.start - s_start)
-        clause = sentence[c_start:c_end]
-        q_at, q_to = q.start - s_start - c_start, q.end - s_start - c_start
-        claim_type = _claim_type(clause, q_at)
-        horizon = _HORIZON_RE.search(clause[q_at:]) or _HORIZON_RE.search(clause)
-        horizon_year = horizon.group(1) if horizon and claim_type == "target" else ""
-        topic = _topic(clause, q_at, q_to, q.unit)
-        geo, partner = _geo_partner(sentence, q.start - s_start, q.end - s_start, by_frequency)
-        unit_part = q.unit if q.kind == "count" else "pct" if q.kind == "percent" else ""
-        base = _slug(_CODE.get(geo, geo), _CODE.get(partner, partner), topic if topic != "other" else "",
-                     unit_part, horizon_year, "target" if claim_type == "target" else "")  # fmt: skip
-        row = {column: "" for column in REGISTER_COLUMNS}
-        row.update({
-            "id": _unique(base, taken), "topic": topic, "claim_type": claim_type,
-            "subject": f"{topic.capitalize()}: {geo}{'-' + partner if partner else ''}", "geo": geo,
-            "partner": partner, "value": _plain(q.value) if q.qualifier != "range" else "",
-            "value_low": _plain(q.low) if q.qualifier == "range" else "",
-            "value_high": _plain(q.high) if q.qualifier == "range" else "",
-            "unit": q.unit, "qualifier": q.qualifier, "as_of": _stated_year(clause, q_to, claim_type) or as_of,
-            "horizon_year": horizon_year,
-            "speaker": _speaker(sentence), "seed_file": article.name, "offset": s_start, "quote": sentence,
-            "notes": NOTES,
-        })  # fmt: skip
-        candidates.append(row)
-    _link_baselines(candidates)
-    exclusions = [e for e in exclusions if not _is_horizon_of(e, candidates)]
-    cand = pd.DataFrame(candidates, columns=REGISTER_COLUMNS)
-    excl = pd.DataFrame(exclusions, columns=EXCLUSION_COLUMNS)
-    return cand, excl
-
-
-_STATED_YEAR_RE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(?:in|during|for|as of)\s+((?:19|20)\d\d)\b")
-
-
 def _stated_year(clause: str, q_to: int, claim_type: str) -> str:
     """The year a fact is stated for, when the words right after it say so ("$400 million in 2024")."""
     if claim_type == "target":
@@ -354,24 +203,115 @@ def _stated_year(clause: str, q_to: int, claim_type: str) -> str:
     return found.group(1) if found else ""
 
 
+def _candidate(q: Quantity, text: str, a: int, b: int, context: dict[str, object]) -> dict[str, str]:
+    """One register row for the claim ``q`` quoted as ``text[a:b]``."""
+    sentence = text[a:b]
+    c_start, c_end = _clause(sentence, q.start - a)
+    clause = sentence[c_start:c_end]
+    q_at, q_to = q.start - a - c_start, q.end - a - c_start
+    claim_type, why = rules.claim_type(clause, q_at)
+    horizon = _HORIZON_RE.search(clause, q_to) or _HORIZON_RE.search(clause)
+    horizon_year = horizon.group(1) if horizon and claim_type != "fact" else ""
+    subject = rules.subject(clause, q_at, q_to, q)
+    topic = rules.topic(clause, q_at, q_to, q.unit, subject)
+    if topic == "other":  # the clause names no topic: the sentence may ("... Trade Expo, where 40 companies")
+        topic = rules.topic(sentence, q.start - a, q.end - a, q.unit)
+    geo, partner = rules.geo_partner(clause, q_at, q_to, context["by_frequency"])  # type: ignore[arg-type]
+    notes = [NOTES]
+    if why:
+        notes.append(why)
+    unit = q.unit
+    if q.kind in {"money", "count"} and not q.per_year and context["sentence_per_year"]:
+        unit = unit + "/yr" if q.kind == "money" else unit
+        notes.append("per year: the sentence says so")
+    period, period_as_of = rules.period(clause, q_to) if claim_type == "fact" else ("", "")
+    if q.kind == "money" and not unit.endswith("/yr") and topic in _FLOW_TOPICS and not period \
+            and claim_type != "fact":  # fmt: skip
+        notes.append("a trade flow is usually counted per year: use " + unit + "/yr if the article means one year")
+    if period:
+        notes.append(f"period: {period}")
+    if q.direction:
+        notes.append(f"a change ({'rise' if q.direction == 'up' else 'fall'}), not a level")
+    if q.per and q.per != "year":
+        notes.append(f"per {q.per}")
+    unit_part = q.unit if q.kind == "count" else "pct" if q.kind == "percent" else ""
+    base = _slug(rules.CODES.get(geo, geo), rules.CODES.get(partner, partner), topic if topic != "other" else "",
+                 unit_part, horizon_year, claim_type if claim_type != "fact" else "")  # fmt: skip
+    row = dict.fromkeys(REGISTER_COLUMNS, "")
+    row.update({
+        "id": _unique(base, context["taken"], context["counters"]),  # type: ignore[arg-type]
+        "topic": topic, "claim_type": claim_type,
+        "subject": subject or f"{topic.capitalize()} ({geo}{', ' + partner if partner else ''})",
+        "geo": geo, "partner": partner, "value": _plain(q.value) if q.qualifier != "range" else "",
+        "value_low": _plain(q.low) if q.qualifier == "range" else "",
+        "value_high": _plain(q.high) if q.qualifier == "range" else "",
+        "unit": unit, "qualifier": q.qualifier,
+        "as_of": period_as_of or _stated_year(clause, q_to, claim_type) or context["as_of"],
+        "horizon_year": horizon_year, "speaker": _speaker(sentence), "seed_file": context["name"],
+        "offset": a, "quote": sentence, "notes": "; ".join(notes),
+    })  # fmt: skip
+    return row
+
+
+# ----------------------------------------------------------------------------------------------- public
+
+
+def suggest_claims(article: Path, existing_ids: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(candidate claims with the register columns, proposed exclusions) for every quantity in ``article``.
+
+    Raises ``ArticleError`` when the article is missing, empty, too large, not UTF-8 or states no quantity.
+    """
+    article = Path(article)
+    text = read_article(article)
+    found = find_quantities(text)
+    if not found:
+        raise ArticleError(
+            f"{article.name}: no quantities found (no amount, count, percentage, year or date in digits, and no "
+            "number word with a scale, currency or counted noun). Fix: check that this is the full article text"
+        )
+    spans = sentence_spans(text)
+    starts = [a for a, _ in spans]
+    context: dict[str, object] = {"name": article.name, "as_of": article_date(text), "taken": set(existing_ids),
+                                  "counters": {}, "by_frequency": rules.countries_by_frequency(text)}  # fmt: skip
+    per_year_taken: set[int] = {bisect_right(starts, q.start) for q in found if q.per_year}
+    candidates, exclusions = [], []
+    for q in found:
+        if not q.is_claim:
+            exclusions.append({"seed_file": article.name, "offset": q.start, "text": q.text, "kind": q.kind,
+                               "reason": _exclusion_reason(q, text)})  # fmt: skip
+            continue
+        a, b = _quote_span(text, spans, starts, q)
+        context["sentence_per_year"] = (bisect_right(starts, q.start) not in per_year_taken
+                                        and rules.sentence_says_per_year(text[a:b]))  # fmt: skip
+        candidates.append(_candidate(q, text, a, b, context))
+    _link_baselines(candidates)
+    exclusions = _without_horizons(exclusions, candidates)
+    return pd.DataFrame(candidates, columns=REGISTER_COLUMNS), pd.DataFrame(exclusions, columns=EXCLUSION_COLUMNS)
+
+
 def _link_baselines(candidates: list[dict[str, str]]) -> None:
     """A target whose sentence also states a current figure in the same unit ("to $5B by 2030, up from
     about $400M") gets that figure as its baseline_id."""
-    for target in (c for c in candidates if c["claim_type"] == "target"):
-        for other in candidates:
-            if other is not target and other["claim_type"] == "fact" and other["offset"] == target["offset"] \
-                    and other["unit"] == target["unit"]:
-                target["baseline_id"] = other["id"]
-                break
+    facts: dict[tuple[object, str], dict[str, str]] = {}
+    for c in candidates:
+        if c["claim_type"] == "fact":
+            facts.setdefault((c["offset"], c["unit"]), c)
+    for c in candidates:
+        base = facts.get((c["offset"], c["unit"]))
+        if c["claim_type"] == "target" and base is not None:
+            c["baseline_id"] = base["id"]
+            if base["subject"].endswith(")"):  # a fallback subject: the baseline measures what the target does
+                base["subject"] = c["subject"]
 
 
-def _is_horizon_of(exclusion: dict[str, object], candidates: list[dict[str, str]]) -> bool:
-    """True for a year that is the horizon of a target whose quote contains it (the claim covers it)."""
-    if exclusion["kind"] != "year":
-        return False
-    start = int(exclusion["offset"])
-    return any(c["horizon_year"] == exclusion["text"] and int(c["offset"]) <= start < int(c["offset"]) + len(c["quote"])
-               for c in candidates)
+def _without_horizons(exclusions: list[dict[str, object]], candidates: list[dict[str, str]]) -> list[dict[str, object]]:
+    """The exclusions less the years that are the horizon of a target or projection whose quote holds them."""
+    horizons: dict[str, list[tuple[int, int]]] = {}
+    for c in candidates:
+        if c["horizon_year"]:
+            horizons.setdefault(c["horizon_year"], []).append((int(c["offset"]), int(c["offset"]) + len(c["quote"])))
+    return [e for e in exclusions if not (e["kind"] == "year" and any(
+        a <= int(e["offset"]) < b for a, b in horizons.get(str(e["text"]), ())))]  # type: ignore[arg-type]
 
 
 def write_suggestions(article: Path, out_dir: Path, existing_ids: set[str]) -> tuple[Path, Path]:
