@@ -315,13 +315,14 @@ def article_problems(articles_path: Path = paths.ARTICLES, seeds_dir: Path = pat
         problems.extend(_article_row_problems(row, Path(articles_path), set(seeds)))
     if rows or not problems:
         problems.extend(_table_problems(rows, Path(articles_path), seeds))
+    problems.sort(key=lambda p: (p.row is None, p.row or 0))  # stable: a row's problems in column order
     if copies_path is _BESIDE:
         beside = Path(articles_path).with_name(paths.ARTICLE_COPIES.name)
         copies_path = beside if beside.exists() else None
     if copies_path is not None:
         known = {r.data.get("seed_file", ""): normalise_url(r.data["url"]) if r.data.get("url") else ""
                  for r in rows}
-        problems.extend(_copy_problems(Path(copies_path), known))
+        problems.extend(sorted(_copy_problems(Path(copies_path), known), key=lambda p: (p.row is None, p.row or 0)))
     return problems
 
 
