@@ -36,9 +36,9 @@ suggest: $(STAMP)  ## candidate claims from an article: make suggest SEED=seeds/
 	@test -n "$(SEED)" || { echo "usage: make suggest SEED=seeds/<file>.txt" >&2; exit 2; }
 	$(PY) -m helpers.claims suggest $(SEED)
 
-append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...]
-	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>]" >&2; exit 2; }
-	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS))
+append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...] [REVIEWED=1]
+	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>] [REVIEWED=1]" >&2; exit 2; }
+	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS)) $(if $(REVIEWED),--reviewed)
 
 add-article: $(STAMP)  ## an article from a saved page or address: make add-article SOURCE=<page.html or https://...>
 	@test -n "$(SOURCE)" || { echo "usage: make add-article SOURCE=<saved .html file or http(s) address>" >&2; exit 2; }

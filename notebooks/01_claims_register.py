@@ -33,7 +33,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, fx, paths
+from helpers import charts, fx, paths, vocab
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -63,7 +63,7 @@ report.table(claims.drop(columns=["per_year", "base_unit"]), "claims", show=regi
 
 # %%
 usd_claims, conversions = fx.claims_in_usd(claims, fx.load_rates())
-money = usd_claims.loc[register.is_money(claims)]
+money = usd_claims.loc[claims["unit"].map(vocab.is_money)]
 if money.empty:
     report.say("No money claims for this selection, so there is no magnitude chart.")
 else:

@@ -97,7 +97,8 @@ report.table(gap.scenario_table(analysis), "scenarios", show=gap.scenario_view(a
 # %%
 comparison = gap.comparison_frame(analysis)
 report.table(comparison, "growth_comparison", show=gap.comparison_view(comparison))
-report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks", show=gap.benchmark_view(analysis.benchmarks))
+report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks",
+             show=gap.benchmark_view(analysis.benchmarks))
 report.table(gap.history_table(analysis), "history", show=gap.history_view(analysis))
 report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],

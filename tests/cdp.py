@@ -385,3 +385,55 @@ def check_pages(paths: list[Path], *, code_hidden: bool = True) -> list[str]:
     code cell (when ``code_hidden``), or a page without text.
     """
     return [problem for page in inspect_pages(paths, code_hidden=code_hidden) for problem in page.problems]
+
+
+# --------------------------------------------------------------------------------------------------
+# Print
+
+
+_PRINT_FACTS = """(() => {
+  const page = document.documentElement.clientWidth;
+  const tables = [...document.querySelectorAll('table')];
+  const details = [...document.querySelectorAll('details')];
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  return {
+    pageWidth: page,
+    scrollWidth: document.documentElement.scrollWidth,
+    tablesWider: tables.filter(t => t.getBoundingClientRect().right > page + 1)
+                       .map(t => (t.caption ? t.caption.innerText : t.className) + ' ' + Math.round(t.scrollWidth)),
+    scrollers: [...document.querySelectorAll('*')].filter(el => {
+      const s = getComputedStyle(el);
+      return (s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+    }).length,
+    hiddenInDetails: details.flatMap(d => [...d.children].filter(c => c.tagName !== 'SUMMARY' && !visible(c)))
+                            .length,
+  };
+})()"""
+
+
+def print_facts(paths: list[Path], width_px: int = 700) -> list[dict[str, Any]]:
+    """Layout of each page under print media at the width of an A4 page's text (about 700 CSS px): page and
+    document widths, tables wider than the page, elements that would print a scrollbar, details content
+    hidden; plus ``pdfBytes``, the size of Chromium's own PDF of the page."""
+    facts = []
+    with Chromium() as browser:
+        for path in paths:
+            target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            try:
+                browser.call("Page.enable", {}, session)
+                browser.call("Emulation.setDeviceMetricsOverride",
+                             {"width": width_px, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session)
+                browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
+                browser.call("Page.navigate", {"url": Path(path).resolve().as_uri()}, session)
+                browser.wait_event("Page.loadEventFired", session)
+                browser.evaluate(_SETTLE, session)
+                result = browser.evaluate(_PRINT_FACTS, session) or {}
+                printed = browser.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True},
+                                       session)
+                result["pdfBytes"] = len(base64.b64decode(printed.get("data", "")))
+                facts.append(result)
+            finally:
+                browser.call("Target.closeTarget", {"targetId": target})
+                browser.events = [e for e in browser.events if e.get("sessionId") != session]
+    return facts

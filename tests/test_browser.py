@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
-from cdp import PageResult, check_pages, inspect_pages, require_chromium
+from cdp import PageResult, check_pages, inspect_pages, print_facts, require_chromium
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.render import render_index, render_report
@@ -32,7 +32,31 @@ EXPRESSIONS = {
     "checksums_open": "(document.querySelector('details.pk-checksums') || {open: null}).open",
     "rows": "[...document.querySelectorAll('tr[data-run]')].map(r => r.dataset.run)",
     "report_links": "[...document.querySelectorAll('a.pk-report-link')].map(a => a.getAttribute('href'))",
+    "jsonld": "[...document.querySelectorAll('script[type=\"application/ld+json\"]')]"
+    ".map(s => JSON.parse(s.textContent)['@type'])",
+    "styled": "(() => { const th = document.querySelector('thead th');"
+    " return !!th && getComputedStyle(th).borderBottomWidth === '2px'; })()",
+    "column": "Math.round((document.querySelector('main') || document.body).getBoundingClientRect().width)",
 }
+
+
+def wide_notebook() -> object:
+    """A report whose table has many columns and long unbroken ids, as the claims register has."""
+    import pandas as pd
+
+    from helpers.htmltable import to_html
+
+    row = {"topic": "minerals", "claim": "saindak-local-employees-trained-in-the-province",
+           "subject": "Local employees trained by the Saindak project over two decades",
+           "amount": "more than 5,200 employees", "qualifier": "lower bound", "as of": "2026-01-28",
+           "by year": "", "speaker": "Jiang Zaidong", "quote": "the Saindak project alone had trained " * 3,
+           "seed": "004_a7c00857fc1d37e6a7c00857fc1d37e6.txt", "address": "https://example.org/" + "x" * 80}
+    frame = pd.DataFrame([row] * 3)
+    return new_notebook(cells=[
+        new_markdown_cell("## The register"),
+        new_code_cell("table()", outputs=[new_output("display_data", data={
+            "text/html": to_html(frame, "Claims <all>"), "text/plain": "table"})]),
+    ])
 
 
 def chart_png() -> str:
@@ -173,6 +197,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             },
         },
     }
+    review = {"@context": "https://schema.org", "@type": "ClaimReview", "claimReviewed": f"Exports {PAYLOAD}",
+              "reviewRating": {"@type": "Rating", "alternateName": "</script><script>window.__pwned=1</script>"}}
+    pages["wide"] = (root / "runs/wide/report.html", render_report(wide_notebook(), meta("wide", jsonld=[review])))
     pages["index"] = (root / "index.html", render_index(manifest))
     for path, html in pages.values():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +215,7 @@ def opened(site: dict[str, Path]) -> dict[str, PageResult]:
     return dict(zip(site, results, strict=True))
 
 
-@pytest.mark.parametrize("page", ["index", "ok", "failed", "code"])
+@pytest.mark.parametrize("page", ["index", "ok", "failed", "code", "wide"])
 def test_page_makes_no_request_and_logs_no_error(opened: dict[str, PageResult], page: str) -> None:
     assert opened[page].problems == []
 
@@ -211,7 +238,7 @@ def test_code_shown_on_request(opened: dict[str, PageResult]) -> None:
     assert opened["code"].values["code_text"] is True
 
 
-@pytest.mark.parametrize("page", ["index", "ok", "failed", "code"])
+@pytest.mark.parametrize("page", ["index", "ok", "failed", "code", "wide"])
 def test_script_in_data_shows_as_text_and_does_not_run(opened: dict[str, PageResult], page: str) -> None:
     values = opened[page].values
     assert values["pwned"] == "undefined"
@@ -265,3 +292,38 @@ def test_missing_chromium_skips_locally_and_fails_under_ci(monkeypatch: pytest.M
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
         cdp.require_chromium()
+
+
+def test_lean_page_is_styled_by_the_project_stylesheet(opened: dict[str, PageResult], site: dict[str, Path]) -> None:
+    wide = opened["wide"]
+    assert wide.values["styled"] is True
+    assert wide.values["column"] <= 62 * 16  # one readable column
+    assert site["ok"].stat().st_size < 40_000  # a page with a chart, a table and the run details
+
+
+def test_json_ld_is_data_and_runs_nothing(opened: dict[str, PageResult]) -> None:
+    wide = opened["wide"]
+    assert wide.values["jsonld"] == ["ClaimReview"]  # parsed back as the JSON it was
+    assert wide.values["pwned"] == "undefined"
+    assert wide.problems == []  # nothing blocked, nothing logged: a data block is not a script
+    assert opened["ok"].values["jsonld"] == []
+
+
+@pytest.fixture(scope="module")
+def printed(site: dict[str, Path]) -> dict[str, dict]:
+    require_chromium()
+    names = ["index", "ok", "failed", "wide"]
+    return dict(zip(names, print_facts([site[n] for n in names]), strict=True))
+
+
+@pytest.mark.parametrize("page", ["index", "ok", "failed", "wide"])
+def test_print_keeps_every_column_on_the_page(printed: dict[str, dict], page: str) -> None:
+    facts = printed[page]
+    assert facts["tablesWider"] == [], facts
+    assert facts["scrollWidth"] <= facts["pageWidth"], facts
+    assert facts["scrollers"] == 0  # nothing would print a scrollbar
+    assert facts["pdfBytes"] > 1000  # Chromium prints it, too
+
+
+def test_print_opens_collapsed_details(printed: dict[str, dict]) -> None:
+    assert printed["ok"]["hiddenInDetails"] == 0

@@ -40,3 +40,19 @@ def test_dollar_amounts_are_drawn_as_text_not_math():
     assert labels, "the range claim's label shows both bounds"
     for label in labels:
         assert label._preprocess_math(label.get_text()) == (label.get_text(), False)
+
+
+def test_money_axes_follow_the_currency_of_the_data():
+    import pytest
+
+    from helpers.errors import ConversionError
+
+    register = claims.load_claims()
+    money = register.loc[register["base_unit"].eq("USD")].copy()
+    money["unit"] = money["unit"].str.replace("USD", "PKR")
+    fig = charts.magnitude_chart(money)
+    assert fig.axes[0].get_xlabel() == "Amount, PKR (log scale)" and "Rs " in fig._suptitle.get_text()
+    mixed = register.loc[register["base_unit"].eq("USD")].copy()
+    mixed.loc[mixed.index[0], "unit"] = "PKR"
+    with pytest.raises(ConversionError, match="one currency.*Fix: convert"):
+        charts.magnitude_chart(mixed)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from helpers import claims, paths
-from helpers.errors import CoverageError, RegisterError
+from helpers.claims.cli import main
+from helpers.errors import CoverageError, InputError, RegisterError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "register"
 
@@ -72,7 +73,7 @@ def test_all_problems_reported_together():
 
 
 def test_missing_register_file_is_a_clear_error(tmp_path):
-    with pytest.raises(RegisterError, match="file not found"):
+    with pytest.raises(RegisterError, match="claims register not found"):
         claims.load_claims(tmp_path / "claims.csv")
 
 
@@ -171,7 +172,7 @@ def test_readable_table_groups_by_topic_and_shows_qualifiers():
 
 
 def test_check_cli_reports_ok(capsys):
-    assert claims.main(["check"]) == 0
+    assert main(["check"]) == 0
     assert "0 uncovered" in capsys.readouterr().out
 
 
@@ -179,76 +180,86 @@ def test_mapping_rows_must_name_register_claims(tmp_path: Path):
     mapping = tmp_path / "claim_series.csv"
     text = paths.CLAIM_SERIES.read_text(encoding="utf-8")
     mapping.write_text(text.replace("uz-pharma-imports,", "uz-pharma-import,", 1), encoding="utf-8")
-    with pytest.raises(RegisterError) as caught:
+    with pytest.raises(InputError) as caught:
         claims.check_inputs(mapping_path=mapping)
     (problem,) = caught.value.problems
     assert problem.code == "unknown-claim" and problem.value == "uz-pharma-import" and problem.row > 1
 
 
-ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "new_article.txt"
+# --- baselines and units that would publish wrong figures --------------------------------------------------
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """Copies of data/ and seeds/ with the test article added as a new seed."""
-    data, seeds = tmp_path / "data", tmp_path / "seeds"
-    shutil.copytree(paths.DATA, data)
-    shutil.copytree(paths.SEEDS, seeds)
-    shutil.copy(ARTICLE, seeds / "005_new.txt")
-    return data, seeds
+def register_with(tmp_path: Path, **changes: dict[str, str]) -> Path:
+    """A copy of the register with some cells of some rows changed: ``register_with(tmp, id={col: value})``."""
+    frame = pd.read_csv(paths.CLAIMS, dtype=str, keep_default_na=False)
+    for claim_id, cells in changes.items():
+        for column, value in cells.items():
+            frame.loc[frame["id"].eq(claim_id.replace("_", "-")), column] = value
+    copy = tmp_path / "claims.csv"
+    frame.to_csv(copy, index=False)
+    return copy
 
 
-def test_append_reviewed_rows_then_everything_checks(project_copy, tmp_path):
-    from helpers.suggest import write_suggestions
-
-    data, seeds = project_copy
-    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
-    before = len(pd.read_csv(data / "claims.csv"))
-    added, n_excl = claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
-    assert len(pd.read_csv(data / "claims.csv")) == before + len(added) and n_excl > 0
-    assert "uz-pk-trade-2030-target" in added
-    claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds)
+def codes(path: Path) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for problem in claims.validate_register(path):
+        found.setdefault(problem.code, []).append(problem)
+    return found
 
 
-def test_append_refuses_bad_rows_naming_the_candidates_file_and_writes_nothing(project_copy, tmp_path):
-    from helpers.suggest import write_suggestions
-
-    data, seeds = project_copy
-    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
-    frame = pd.read_csv(cand, dtype=str, keep_default_na=False)
-    frame.loc[1, "subject"] = ""
-    frame.loc[2, "id"] = "pk-cn-exports"  # already in the register
-    frame.to_csv(cand, index=False)
-    original = (data / "claims.csv").read_bytes()
-    with pytest.raises(RegisterError) as caught:
-        claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
-    found = {(p.row, p.field, p.code) for p in caught.value.problems}
-    assert {(3, "subject", "empty"), (4, "id", "duplicate-id")} <= found
-    assert "nothing was appended" in str(caught.value) and cand.name in str(caught.value)
-    assert (data / "claims.csv").read_bytes() == original
+def test_a_target_cannot_be_its_own_baseline(tmp_path):
+    copy = register_with(tmp_path, pk_cn_exports_2035_target={"baseline_id": "pk-cn-exports-2035-target"})
+    (problem,) = codes(copy)["self-baseline"]
+    assert problem.row == 13 and problem.field == "baseline_id" and "0% a year" in problem.message
 
 
-def test_append_without_exclusions_fails_coverage_and_writes_nothing(project_copy, tmp_path):
-    from helpers.suggest import write_suggestions
-
-    data, seeds = project_copy
-    cand, _ = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
-    original = (data / "claims.csv").read_bytes()
-    with pytest.raises(CoverageError, match="March 8, 2026"):
-        claims.append_reviewed(cand, None, data / "claims.csv", data / "exclusions.csv", seeds)
-    assert (data / "claims.csv").read_bytes() == original
+def test_two_targets_naming_each_other_are_a_cycle(tmp_path):
+    copy = register_with(tmp_path, pk_cn_exports_2035_target={"baseline_id": "pk-mineral-exports-target"},
+                         pk_mineral_exports_target={"baseline_id": "pk-cn-exports-2035-target"})
+    found = codes(copy)["baseline-cycle"]
+    assert {p.row for p in found} == {10, 13}
+    assert "pk-cn-exports-2035-target -> pk-mineral-exports-target -> pk-cn-exports-2035-target" in found[1].message
 
 
-def test_a_claim_without_a_rate_stops_the_input_check_naming_it(project_copy, tmp_path):
-    from helpers.errors import ConversionError
-    from helpers.suggest import write_suggestions
+@pytest.mark.parametrize(("cells", "words"), [
+    ({"unit": "USD"}, "a stock or one-off amount ('USD'), the target a yearly flow"),
+    ({"unit": "PKR/yr", "quote": None}, "is in 'PKR/yr', the target in 'USD/yr'"),
+    ({"partner": "World"}, "partner 'World'"),
+    ({"geo": "India"}, "geo 'India'"),
+    ({"subject": "China's exports to Pakistan"}, "measures \"China's exports to Pakistan\""),
+])
+def test_a_baseline_of_another_measure_is_refused(tmp_path, cells, words):
+    cells = {k: v for k, v in cells.items() if v is not None}
+    copy = register_with(tmp_path, pk_cn_exports=cells)
+    found = codes(copy)["baseline-other-measure"]
+    assert [p.row for p in found] == [13]
+    assert words in found[0].message and "Fix:" in str(found[0])
 
-    data, seeds = project_copy
-    cand, excl = write_suggestions(seeds / "005_new.txt", tmp_path / "s", set(claims.load_claims()["id"]))
-    claims.append_reviewed(cand, excl, data / "claims.csv", data / "exclusions.csv", seeds)
-    rates = pd.read_csv(data / "fx_rates.csv", dtype=str, keep_default_na=False)
-    rates.loc[~rates["currency"].eq("PKR")].to_csv(data / "fx_rates.csv", index=False)
-    with pytest.raises(ConversionError) as caught:
-        claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, rates_path=data / "fx_rates.csv")
-    assert "claim pk-macro" in str(caught.value) and "claim pk-minerals" in str(caught.value)
-    assert "no PKR rate" in str(caught.value)
+
+def test_a_baseline_must_state_a_level_not_another_target(tmp_path):
+    copy = register_with(tmp_path, pk_cn_exports_2035_target={"baseline_id": "pk-uz-trade-target"})
+    assert [p.row for p in codes(copy)["baseline-is-target"]] == [13]
+
+
+@pytest.mark.parametrize(("claim_id", "unit", "words"), [
+    ("pk-uz-trade-target", "PKR/yr", "'$2 billion' is in USD"),
+    ("forum-participants", "tonnes", "'800 participants' is a count of participants"),
+    ("pk-land-lease-offer-acres", "hectares", "'6,000 acres' is in acres"),
+    ("pk-land-lease-offer-acres", "USD", "'6,000 acres' is in acres"),
+    ("pk-mineral-exports", "percent", "'$2 billion per year' is money"),
+])
+def test_a_unit_that_contradicts_its_quote_is_refused(tmp_path, claim_id, unit, words):
+    copy = register_with(tmp_path, **{claim_id.replace("-", "_"): {"unit": unit}})
+    found = codes(copy)["unit-mismatch"]
+    assert len(found) == 1 and found[0].field == "unit" and words in found[0].message, found
+
+
+def test_a_count_may_use_another_counted_noun(tmp_path):
+    copy = register_with(tmp_path, forum_participants={"unit": "people"})
+    assert "unit-mismatch" not in codes(copy)
+
+
+def test_a_register_with_a_byte_order_mark_loads(tmp_path):
+    copy = tmp_path / "claims.csv"
+    copy.write_bytes(b"\xef\xbb\xbf" + paths.CLAIMS.read_bytes())
+    assert claims.load_claims(copy)["id"].tolist() == claims.load_claims()["id"].tolist()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import fx
+from helpers import fx, vocab
 from helpers.errors import ContextDataError, ConversionError
 
 
@@ -95,8 +95,8 @@ def test_bad_inputs_name_the_claim(rates, amount, unit, date, words) -> None:
 
 @pytest.mark.parametrize(("unit", "code"), [("PKR/yr", "PKR"), ("USD", "USD"), ("current US$", "USD"),
                                             ("CNY", "CNY"), ("acres", None), ("percent", None)])
-def test_currency_of(unit, code) -> None:
-    assert fx.currency_of(unit) == code
+def test_the_currency_of_a_unit_comes_from_the_vocabulary(unit, code) -> None:
+    assert vocab.currency_of(unit) == code
 
 
 def test_rate_table_problems_are_listed_together(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_register_notebook_runs_with_defaults(tmp_path: Path):
     assert figures["uncovered"].value == 0
     assert figures["claims"].value == len(__import__("helpers.claims").claims.load_claims())
     assert {"claims.csv", "coverage.csv", "coverage_by_seed.csv", "exclusions.csv"} <= {p.name for p in out.iterdir()}
-    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
 
 
 @pytest.mark.slow

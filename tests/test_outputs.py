@@ -57,3 +57,30 @@ def test_styled_tables_accept_repeated_row_labels():
     frame = pd.DataFrame({"x": [1.5, 2.5]}, index=pd.Index(["a", "a"], name="claim"))
     html = outputs.styled(frame, index=True).to_html()
     assert html.count(">a<") == 2 and "claim" in html
+
+
+def test_chart_is_svg_with_text_and_alt(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    fig, ax = plt.subplots(figsize=(4, 2))
+    fig.suptitle("Exports must grow\n17-fold")
+    ax.plot([2024, 2035], [3e9, 50e9])
+    outputs.Report(str(tmp_path), "nb").chart(fig)
+    svg, kwargs = shown[0]
+    assert kwargs["metadata"] == {"alt": "Exports must grow 17-fold"}
+    assert "<text" in svg.data and "17-fold" in svg.data  # words stay text: searchable, crisp, small
+    assert fig.number not in plt.get_fignums()  # closed
+
+
+def test_report_tables_neutralise_formulas_but_never_numbers(tmp_path):
+    frame = pd.DataFrame({"quote": ["=HYPERLINK(\"http://x\")", "+1 555", "-3.2", "@SUM(A1)", "\tx", "plain"],
+                          "value": [-3.5, 2.0, -1.0, 0.0, 5.0, 6.0]})
+    path = outputs.save_table(frame, "quotes", tmp_path)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["quote"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1 555", "-3.2", "'@SUM(A1)", "'\tx", "plain"]
+    assert back["value"].tolist() == ["-3.5", "2.0", "-1.0", "0.0", "5.0", "6.0"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,4 +62,47 @@ def test_every_page_opens_offline_without_errors(published: Path):
 def test_published_html_embeds_everything(published: Path):
     for page in [published / "index.html", *published.glob("runs/*/report.html")]:
         html = page.read_text(encoding="utf-8")
-        assert "<script src" not in html and "https://" not in html.split("<body", 1)[0]
+        head = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html.split("<body", 1)[0],
+                      flags=re.DOTALL)  # JSON-LD is data: its schema.org context loads nothing
+        assert "<script src" not in html and "https://" not in head
+
+
+@pytest.mark.slow
+def test_every_report_has_its_pdf_workbook_and_claim_reviews(published: Path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from helpers import claimreview
+
+    reports = sorted((published / "runs").glob("*/report.html"))
+    for page in reports:
+        assert (page.parent / "report.pdf").read_bytes().startswith(b"%PDF-"), page
+        book = load_workbook(page.parent / "tables.xlsx")
+        assert book.sheetnames[0] == "Contents" and book.sheetnames[-1] == "Sources"
+        assert len(book.sheetnames) == 2 + len(list(page.parent.glob("*.csv")))
+    assert (published / "index.pdf").read_bytes().startswith(b"%PDF-")
+    document = json.loads((published / "claims.jsonld").read_text(encoding="utf-8"))
+    with open(paths.CLAIMS, encoding="utf-8", newline="") as handle:
+        register = {row["id"] for row in csv.DictReader(handle)}
+    assert {review["identifier"] for review in document["@graph"]} == register
+    assert all(claimreview.problems({"@context": document["@context"], **r}) == [] for r in document["@graph"])
+    gap = (published / "runs/10_target_gap-pk-ir-trade-target/report.html").read_text(encoding="utf-8")
+    assert '<script type="application/ld+json">' in gap and '"alternateName"' in gap
+
+
+@pytest.mark.slow
+def test_target_gap_reports_weigh_at_most_200_kb(published: Path):
+    for page in published.glob("runs/10_target_gap-*/report.html"):
+        assert page.stat().st_size <= 200_000, f"{page.parent.name}: {page.stat().st_size} bytes"
+
+
+@pytest.mark.slow
+def test_every_page_prints_without_clipping(published: Path):
+    from cdp import print_facts
+
+    require_chromium()
+    pages = [published / "index.html", *sorted((published / "runs").glob("*/report.html"))]
+    for page, facts in zip(pages, print_facts(pages), strict=True):
+        assert facts["tablesWider"] == [] and facts["scrollWidth"] <= facts["pageWidth"], (page, facts)
+        assert facts["scrollers"] == 0 and facts["hiddenInDetails"] == 0, (page, facts)

@@ -238,17 +238,44 @@ def test_banner_escapes_every_value(ok_page: str) -> None:
     assert "Trade gap &lt;b&gt;Pakistan&lt;/b&gt;" in ok_page
     assert "<b>Pakistan</b>" not in ok_page
     banner = ok_page[ok_page.index('id="run-summary"') : ok_page.index("</header>")]
-    assert banner.index("Trade gap") < banner.index("target_year")
-    assert "2040" in banner and '["China", "Uzbekistan"]' in banner.replace("&#34;", '"').replace("&quot;", '"')
-    assert "2026-01-29 14:03 UTC" in banner and "12.3 s" in banner
-    assert "0123456789ab<" in banner and "<details" in banner  # checksum shortened, collapsible
-    assert "3.1.1" in banner
-    assert "50000000000.0 (50.0 billion)" in banner
-    assert 'href="gap_table.csv"' in banner
-    assert 'href="../../index.html"' in banner
-    assert "This run failed" not in banner
-    # The banner comes before the notebook's own content.
-    assert ok_page.index('id="run-summary"') < ok_page.index("gap computed")
+    assert "Trade gap" in banner and "2026-01-29 14:03 UTC" in banner
+    assert 'href="../../index.html"' in banner and 'href="#run-details"' in banner
+    assert "This run failed" not in banner and "target_year" not in banner
+    # The head comes before the notebook's content; the run's details after it.
+    details = ok_page[ok_page.index('id="run-details"') :]
+    assert ok_page.index('id="run-summary"') < ok_page.index("gap computed") < ok_page.index('id="run-details"')
+    assert "2040" in details and '["China", "Uzbekistan"]' in details.replace("&#34;", '"').replace("&quot;", '"')
+    assert "12.3 s" in details and "gap_2035" in details
+    assert "0123456789ab<" in details and "<details" in details  # checksum shortened, collapsible
+    assert "3.1.1" in details
+    assert "50000000000.0 (50.0 billion)" in details
+    assert 'href="gap_table.csv"' in details
+
+
+def test_downloads_linked_in_head_and_details() -> None:
+    page = render_report(sample_notebook(), sample_meta(downloads=[
+        {"href": "report.pdf", "label": "PDF", "kind": "pdf"},
+        {"href": "tables.xlsx", "label": "workbook (Excel)", "kind": "xlsx"},
+        {"href": "javascript:alert(1)", "label": XSS}]))
+    banner = page[page.index('id="run-summary"') : page.index("</header>")]
+    assert 'href="report.pdf"' in banner and 'class="pk-download-pdf"' in banner
+    assert 'href="tables.xlsx"' in page[page.index('id="run-details"') :]
+    hrefs = [a.get("href") or "" for t, a in parse(page).tags if t == "a"]
+    assert not any(h.lower().startswith("javascript:") for h in hrefs)
+    assert XSS not in page
+
+
+def test_report_page_is_lean(ok_page: str) -> None:
+    """The project's stylesheet only: no JupyterLab theme variables, a few kilobytes of CSS."""
+    styles = "".join(parse(ok_page).styles)
+    assert "--jp-" not in styles
+    assert len(styles) < 12_000
+    assert len(ok_page) < 30_000
+
+
+def test_code_shown_gets_its_highlighting_styles() -> None:
+    shown = render_report(sample_notebook(), sample_meta(), show_code=True)
+    assert ".highlight" in "".join(parse(shown).styles)
 
 
 def test_failed_run_box_and_marked_cell(failed_page: str) -> None:
@@ -452,11 +479,16 @@ def test_import_is_cheap() -> None:
         (3.1, "percent per year (volume)", "3.1% a year (volume)"),
         (12.5, "percent", "12.5%"),
         (2.5, "percentage points", "2.5 percentage points"),
-        (16.666, "x", "16.67 times"),
+        (16.666, "x", "16.7x"),
+        (722.89, "multiple", "723x"),
+        (0.0945043, "fraction/yr", "9.5% a year"),
+        (0.000333, "fraction/yr", "0.033% a year"),
+        (0.7228, "fraction", "72%"),
+        (3000, "years", "3,000 years"),
         (2035, "year", "2035"),
         (12.5, "years", "12.5 years"),
-        (0.00412, "", "0.00412"),
-        (1234.567, "", "1,234.6"),
+        (0.00412, "", "0.0041"),
+        (1234.567, "", "1,235"),
         (float("nan"), "USD", "n/a"),
         (None, "USD", "n/a"),
     ],

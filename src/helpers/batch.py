@@ -38,7 +38,7 @@ from typing import Any, TextIO
 
 from helpers import manifest as mf
 from helpers import paths
-from helpers.errors import BatchLockedError, ParameterError, ProjectError, ReportsDirError
+from helpers.errors import BatchLockedError, ParameterError, ProjectError, PublishError, ReportsDirError
 from helpers.files import write_atomic
 from helpers.params import parameter_problems, read_parameters
 from helpers.plan import Expander, Run, load_plan, select_runs
@@ -672,9 +672,19 @@ async def _run_one_unguarded(
     }
     await asyncio.to_thread(_write_notebook, nb, staging / EXECUTED_FILE)
     render_error = ""
+    from helpers import companions
+
     try:
+        if outcome.ok:  # companions, part 1: workbook, download links, claim reviews (helpers.companions)
+            meta.update(await asyncio.to_thread(companions.prepare_run, staging, meta))
         page = await asyncio.to_thread(_render, nb, meta, ctx.show_code)
         (staging / REPORT_FILE).write_text(page, encoding="utf-8")
+        if outcome.ok:  # companions, part 2: the page's PDF
+            await asyncio.to_thread(companions.write_run_pdf, staging / REPORT_FILE)
+    except PublishError as exc:
+        render_error = f"publishing failed: {exc}"
+        if outcome.ok:
+            outcome.ok, outcome.ename, outcome.evalue = False, "PublishError", render_error
     except Exception as exc:  # noqa: BLE001 - a rendering failure fails this run only
         render_error = f"HTML rendering failed: {type(exc).__name__}: {exc}"
         if outcome.ok:
@@ -797,11 +807,18 @@ def _prepare_staging(reports_dir: Path) -> Path:
 def _write_index(ctx: BatchContext) -> str:
     """Rewrite index.html from the manifest; returns an error text instead of raising."""
     try:
+        from helpers.companions import INDEX_DOWNLOADS
         from helpers.render import render_index
 
-        write_atomic(ctx.reports_dir / INDEX_FILE, render_index(ctx.manifest))
+        write_atomic(ctx.reports_dir / INDEX_FILE, render_index(ctx.manifest, downloads=INDEX_DOWNLOADS))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
+    try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
+        from helpers import companions
+
+        companions.publish_index(ctx.reports_dir, ctx.manifest, INDEX_FILE)
+    except PublishError as exc:
+        return f"index companions not updated: {exc}"
     return ""
 
 

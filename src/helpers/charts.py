@@ -12,7 +12,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers import fmt
+from helpers import text, vocab
+from helpers.errors import ConversionError
 
 # Chart text is prose with dollar amounts ("$6 to $8 billion"), never TeX: draw "$" literally.
 plt.rcParams["text.parse_math"] = False
@@ -63,11 +64,11 @@ def new_chart(title: str, subtitle: str = "", size: tuple[float, float] = (9.0, 
 
 def finish(fig: Figure, source: str) -> Figure:
     """Add the Source line at the bottom and tighten the layout."""
-    text = _wrap(source, 150)
+    text = _wrap(source, 125)
     height = fig.get_size_inches()[1]
-    bottom = min(0.4, (0.14 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
+    bottom = min(0.4, (0.17 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    fig.text(0.01, 0.01, text, fontsize=7.5, color="#555555", ha="left", va="bottom")
+    fig.text(0.01, 0.01, text, fontsize=9, color="#444444", ha="left", va="bottom")
     return fig
 
 
@@ -83,15 +84,14 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines + [line])
 
 
-def money_axis(ax: Axes, axis: str = "x", currency: str = "USD") -> None:
-    """Format a log money axis as $1 billion, $2 billion, $5 billion... (no minor labels)."""
+def money_axis(ax: Axes, axis: str, currency: str) -> None:
+    """Format a log money axis in ``currency`` as $1 billion, $2 billion, $5 billion... (no minor labels)."""
     target = ax.xaxis if axis == "x" else ax.yaxis
     low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
     decades = math.log10(high / low) if low > 0 and high > low else 0.0
     subs = (1.0,) if decades > 2.5 else (1.0, 2.0, 5.0)  # 1-2-5 steps only where they do not crowd
     target.set_major_locator(mticker.LogLocator(base=10, subs=subs))
-    target.set_major_formatter(mticker.FuncFormatter(
-        lambda v, _: fmt.amount(v, currency, digits=0) if v > 0 else ""))
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _: text.tick(v, currency) if v > 0 else ""))
     target.set_minor_formatter(mticker.NullFormatter())
 
 
@@ -103,27 +103,32 @@ def count_axis(ax: Axes, axis: str = "y") -> None:
 
 
 def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
-    """Log-scale bars of every money claim (ranges drawn as low-high spans), labelled by claim id."""
+    """Log-scale bars of every money claim (ranges drawn as low-high spans), labelled by claim id. The claims
+    must share one currency (convert them first with ``helpers.fx.claims_in_usd``)."""
     frame = money_claims.sort_values("value_high")
+    found = sorted({vocab.currency_of(u) or u for u in frame["unit"]})
+    if len(found) != 1:
+        raise ConversionError(f"the magnitude chart needs claims in one currency (got {', '.join(found)}). "
+                              "Fix: convert them first with helpers.fx.claims_in_usd")
+    currency = found[0]
     top, bottom = frame.iloc[-1], frame.iloc[0]
     orders = math.log10(top["value_high"] / bottom["value_low"]) if bottom["value_low"] > 0 else float("nan")
-    title = (f"Claimed amounts span {orders:.1f} orders of magnitude, from {fmt.amount(bottom['value_low'])} "
-             f"to {fmt.amount(top['value_high'])}")
-    fig, ax = new_chart(title, "Money claims in the register, US$ (log scale): stocks and yearly flows together, "
-                        "labels say which; targets in red, ranges as spans",
+    title = (f"Claimed amounts span {orders:.1f} orders of magnitude, from "
+             f"{text.amount(bottom['value_low'], currency)} to {text.amount(top['value_high'], currency)}")
+    fig, ax = new_chart(title, f"Money claims in the register, {text.currency_label(currency)} (log scale): stocks and "
+                        "yearly flows together, labels say which; targets in red, ranges as spans",
                         size=(9.0, 0.45 * len(frame) + 2.2))
     for y, row in enumerate(frame.itertuples()):
         colour = PALETTE["target"] if row.claim_type == "target" else PALETTE["claim"]
         ax.barh(y, row.value_low, color=colour, height=0.6)
         if row.value_high > row.value_low:
             ax.barh(y, row.value_high - row.value_low, left=row.value_low, color=colour, alpha=0.35, height=0.6)
-        ax.text(row.value_high * 1.15, y, fmt.claim_amount(row.value_low, row.value_high, row.unit, row.qualifier),
-                va="center", fontsize=8)
+        ax.text(row.value_high * 1.15, y, text.claim(row), va="center", fontsize=8)
     ax.set_xscale("log")
     ax.set_yticks(range(len(frame)), frame["id"], fontsize=8)
     ax.set_xlim(frame["value_low"].min() / 2, frame["value_high"].max() * 12)  # room for the labels
-    ax.set_xlabel("Amount, US$ (log scale)")
-    money_axis(ax)
+    ax.set_xlabel(f"Amount, {text.currency_label(currency)} (log scale)")
+    money_axis(ax, "x", currency)
     return finish(fig, source_line(claims=frame))
 
 
@@ -132,12 +137,12 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
     from helpers import econ, gap
 
     claim, target = analysis.claim, analysis.target
-    goal = fmt.claim_amount(claim["value_low"], claim["value_high"], claim["unit"], claim["qualifier"])
+    goal = text.claim(claim)
     required = analysis.required
     if required is None:
         title = f"{claim['subject']}: {goal} by {analysis.target_year}, with no baseline to measure it from"
     else:
-        title = f"{claim['subject']} must grow {gap._required_text(required)} to reach {goal}"
+        title = f"{claim['subject']} must grow {gap.required_text(required)} to reach {goal}"
     subtitle = f"Claim {claim['id']}; target year from {analysis.target_year_source}"
     fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 110), size=(9.0, 5.4))
     if analysis.history is not None:
@@ -145,16 +150,16 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
         ax.plot(hist.index, hist.values, "o-", color=PALETTE["history"], label=f"history ({hist.name})"[:70])
     if analysis.baseline is not None:
         base = analysis.baseline
-        start_value = gap.level(base.estimate)
+        start_value = base.estimate.central
         for goal_value in sorted({v for v in (target.low, target.high) if v is not None}):
             rate = econ.required_cagr(start_value, goal_value, analysis.target_year - base.year)
             path = econ.growth_path(start_value, rate, base.year, analysis.target_year)
             ax.plot(path.index, path.values, "-", color=PALETTE["target"], lw=2,
-                    label=f"required path ({fmt.rate(rate)} a year)")
+                    label=f"required path ({text.rate(rate)} a year)")
         for rate in analysis.scenario_rates:
             path = econ.growth_path(start_value, rate, base.year, analysis.target_year)
             ax.plot(path.index, path.values, "--", color=PALETTE["scenario"], lw=1.2, alpha=0.9)
-            ax.text(path.index[-1] + 0.2, path.values[-1], f"{fmt.rate(rate, 0)}", fontsize=8,
+            ax.text(path.index[-1] + 0.2, path.values[-1], text.rate(rate), fontsize=8,
                     color="#8a6d1f", va="center")
         ax.plot([], [], "--", color=PALETTE["scenario"], label="scenarios (growth a year)")
         ax.plot([base.year], [start_value], "s", color=PALETTE["claim"], ms=8, label="baseline")
@@ -165,8 +170,9 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
     ax.set_ylabel(f"{claim['base_unit']}{' a year' if claim['per_year'] else ''} (log scale)")
     ax.set_xlabel("Year")
     ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-    if claim["base_unit"].isupper():  # a currency code
-        money_axis(ax, "y", claim["base_unit"])
+    currency = vocab.currency_of(claim["unit"])
+    if currency is not None:
+        money_axis(ax, "y", currency)
     else:
         count_axis(ax, "y")
     years = [analysis.target_year - 1]
@@ -198,8 +204,8 @@ def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
         if pd.notna(row.high) and row.high > row.low:
             ax.barh(y, (row.high - row.low) * 100, left=row.low * 100, color=colour, alpha=0.35, height=0.6)
         top = row.high if pd.notna(row.high) else row.low
-        ax.text(top * 100 + 0.5, y, fmt.bounds(row.low, row.high if pd.notna(row.high) else row.low,
-                                               formatter=fmt.rate), va="center", fontsize=8)
+        ax.text(top * 100 + 0.5, y, text.bounds(row.low, row.high if pd.notna(row.high) else row.low, text.rate),
+                va="center", fontsize=8)
     ax.set_yticks(range(len(frame)), frame["label"], fontsize=8)
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_xlabel("Growth a year (%)")
@@ -207,23 +213,16 @@ def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
     return finish(fig, source)
 
 
-def _linear_money_axis(ax: Axes, axis: str = "y", currency: str = "USD") -> None:
+def _linear_money_axis(ax: Axes, axis: str, currency: str) -> None:
     """Format a linear money axis from zero: round steps, each tick in words with the digits it needs."""
-    def label(value: float, _: object) -> str:
-        if value <= 0:
-            return "0"
-        scale = next((s for s in (1e12, 1e9, 1e6, 1e3) if value >= s), 1.0)
-        digits = 0 if math.isclose(value / scale, round(value / scale), abs_tol=1e-9) else 1
-        return str(fmt.amount(value, currency, digits=digits))
-
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(mticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
-    target.set_major_formatter(mticker.FuncFormatter(label))
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _: text.tick(v, currency)))
 
 
 def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: float, title: str,
-                           subtitle: str, claims: pd.DataFrame, whole_label: str = "the claimed reserves",
-                           currency: str = "USD") -> Figure:
+                           subtitle: str, claims: pd.DataFrame, currency: str,
+                           whole_label: str = "the claimed reserves") -> Figure:
     """Cumulative amounts of several paths (columns of ``totals``, indexed by year), with a right axis in % of
     ``whole``; each line ends with its total and share. ``claims`` are the register rows used (Source line)."""
     fig, ax = new_chart(str(_wrap(title, 95)), str(_wrap(subtitle, 125)), size=(10.0, 5.6))
@@ -235,7 +234,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
         colour = colours[number % len(colours)]
         ax.plot(years, values, color=colour, linestyle=styles[number % len(styles)], linewidth=2, marker="o",
                 markersize=3, label=str(labels.get(key, key)))
-        ax.annotate(str(f"{fmt.amount(values[-1], currency)} = {fmt.share(values[-1] / whole)}"),
+        ax.annotate(f"{text.amount(values[-1], currency)} = {text.share(values[-1] / whole)}",
                     xy=(years[-1], values[-1]), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=8.5, color=colour)
     span = years[-1] - years[0]
@@ -244,7 +243,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
     ax.set_xticks(list(range(years[0], years[-1] + 1, step)))
     ax.set_ylim(0, float(totals.to_numpy().max()) * 1.1)
     ax.set_xlabel("Year (exports of every year up to and including it)")
-    ax.set_ylabel(f"Cumulative exports, {'US$' if currency == 'USD' else currency}")
+    ax.set_ylabel(f"Cumulative exports, {text.currency_label(currency)}")
     _linear_money_axis(ax, "y", currency)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / whole * 100.0, lambda p: p * whole / 100.0))
     right.set_ylabel(f"Share of {whole_label}, %")
@@ -255,7 +254,7 @@ def cumulative_paths_chart(totals: pd.DataFrame, labels: dict[str, str], whole: 
 
 
 def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.DataFrame,
-                    context: pd.DataFrame | None, currency: str = "USD") -> Figure:
+                    context: pd.DataFrame | None, currency: str) -> Figure:
     """Horizontal bars of yearly amounts: ``bars`` has label, low, high, kind (claim/target/reported) and
     confidence; ranges are drawn as a solid part to ``low`` and a light span to ``high``; figures of low
     confidence are hatched; a legend names the kinds shown. The Source line names the claims and the context
@@ -273,12 +272,12 @@ def flow_bars_chart(bars: pd.DataFrame, title: str, subtitle: str, claims: pd.Da
         ax.barh(y, row.low, color=colour, height=0.6, hatch=hatch, edgecolor="white" if hatch else None)
         if row.high > row.low:
             ax.barh(y, row.high - row.low, left=row.low, color=colour, alpha=0.35, height=0.6)
-        ax.text(row.high + top * 0.01, y, str(fmt.bounds(row.low, row.high, unit=currency)),
+        ax.text(row.high + top * 0.01, y, text.bounds(row.low, row.high, unit=currency),
                 va="center", fontsize=8.5)
     ax.set_yticks(range(len(bars)), [str(_wrap(str(label), 48)) for label in bars["label"]],
                   fontsize=8.5)
     ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel(f"{'US$' if currency == 'USD' else currency} a year")
+    ax.set_xlabel(f"{text.currency_label(currency)} a year")
     _linear_money_axis(ax, "x", currency)
     handles = [Patch(color=colours[kind], label=names[kind]) for kind in colours if kind in set(bars["kind"])]
     if bars["confidence"].eq("low").any():

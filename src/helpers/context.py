@@ -10,7 +10,6 @@ ends, and refuses to mix period kinds unless asked to.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Sequence
@@ -19,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import econ, paths
-from helpers.errors import ContextDataError, Problem, ProjectError
+from helpers.datafiles import read_rows, read_text
+from helpers.errors import ContextDataError, PeriodError, Problem, SeriesError
 from helpers.files import sha256_file
-from helpers.periods import FORMS, Period, PeriodError, parse_period
+from helpers.periods import FORMS, Period, parse_period
 
 CONTEXT_COLUMNS: list[str] = ["id", "indicator", "geo", "partner", "year", "value", "unit", "source_publisher",
                               "source_title", "source_url", "excerpt", "confidence"]
@@ -43,10 +43,6 @@ BENCHMARK_COLUMNS: list[str] = ["name", "indicator", "geo", "start_year", "end_y
 BENCHMARKS: Path = paths.BENCHMARKS
 
 
-class SeriesError(ProjectError):
-    """A requested series is empty, ambiguous or would mix period kinds or units."""
-
-
 # --- loading --------------------------------------------------------------------------------------
 
 #: Hex sha256 of a file's bytes (the one implementation, shared with the batch manifest).
@@ -61,10 +57,15 @@ def _read_meta(path: Path, meta: Path) -> dict[str, object]:
         raise ContextDataError([Problem(str(meta), None, None, None,
                                         f"provenance file for {path.name} is missing; the data is refused",
                                         fix, "missing-meta")])
+    problems: list[Problem] = []
+    content = read_text(meta, problems, what="provenance file")
+    if content is None:
+        raise ContextDataError(problems)
     try:
-        record = json.loads(Path(meta).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ContextDataError([Problem(str(meta), None, None, None, f"provenance file is not valid JSON ({exc})",
+        record = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ContextDataError([Problem(str(meta), exc.lineno, None, None,
+                                        f"provenance file is not valid JSON ({exc.msg} at line {exc.lineno})",
                                         fix, "bad-meta")]) from None
     if not isinstance(record, dict) or not isinstance(record.get("sha256"), str):
         raise ContextDataError([Problem(str(meta), None, "sha256", None, "provenance file has no sha256", fix,
@@ -73,21 +74,9 @@ def _read_meta(path: Path, meta: Path) -> dict[str, object]:
 
 
 def _read_csv(path: Path, columns: list[str], problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, row) pairs; missing file or columns go to ``problems``."""
-    if not Path(path).exists():
-        problems.append(Problem(str(path), None, None, None, "file not found",
-                                f"restore {paths.shown(path)} from git or pass the right path", "missing-file"))
-        return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        for column in columns:
-            if column not in header:
-                problems.append(Problem(str(path), 1, column, None, "column is missing",
-                                        f"add the column; the header must be: {','.join(columns)}",
-                                        "missing-column"))
-        return [(number, {k: (v or "").strip() for k, v in row.items() if k is not None})
-                for number, row in enumerate(reader, start=2)]
+    """(spreadsheet row number, row) pairs; a missing, oversized or non-UTF-8 file or missing columns go to
+    ``problems`` (``helpers.datafiles``)."""
+    return read_rows(path, columns, problems)
 
 
 def _is_number(text: str) -> bool:
@@ -359,7 +348,7 @@ def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.Da
     """Compound yearly growth of each benchmark episode in ``data/benchmarks.csv``.
 
     Each episode needs calendar-year figures at exactly its start and end years. Columns: name, indicator,
-    geo, start, end, start_value, end_value, cagr, context_ids, note.
+    geo, start, end, start_value, end_value, cagr, context_ids, note, unit (of the figures).
     """
     path = Path(path)
     problems: list[Problem] = []
@@ -393,8 +382,9 @@ def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.Da
         records.append({"name": row["name"], "indicator": row["indicator"], "geo": row["geo"],
                         "start": int(start), "end": int(end), "start_value": first, "end_value": last,
                         "cagr": econ.required_cagr(first, last, int(end) - int(start)),
-                        "context_ids": [ids[int(start)], ids[int(end)]], "note": row.get("note", "")})
+                        "context_ids": [ids[int(start)], ids[int(end)]], "note": row.get("note", ""),
+                        "unit": points.attrs["unit"]})
     if problems:
         raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
     return pd.DataFrame(records, columns=["name", "indicator", "geo", "start", "end", "start_value", "end_value",
-                                          "cagr", "context_ids", "note"])
+                                          "cagr", "context_ids", "note", "unit"])

@@ -27,30 +27,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.errors import ProjectError
+from helpers import vocab
+from helpers.errors import EconError
 
-QUALIFIERS: tuple[str, ...] = ("exact", "approximate", "lower_bound", "upper_bound", "range")
+#: The register's qualifier kinds (one vocabulary: helpers.vocab).
+QUALIFIERS: tuple[str, ...] = vocab.QUALIFIERS
 #: Extra qualifier a derived estimate can carry: nothing bounds it (e.g. both inputs are lower bounds).
 INDETERMINATE = "indeterminate"
-
-#: Everyday wordings of the register's qualifiers (lower-case), for ``normalize_qualifier``.
-QUALIFIER_WORDS: dict[str, str] = {
-    "": "exact", "exact": "exact", "exactly": "exact",
-    "approximate": "approximate", "approx": "approximate", "about": "approximate", "around": "approximate",
-    "approximately": "approximate", "roughly": "approximate", "some": "approximate", "nearly": "approximate",
-    "almost": "approximate", "close to": "approximate", "estimated": "approximate", "~": "approximate",
-    "lower_bound": "lower_bound", "at least": "lower_bound", "more than": "lower_bound", "over": "lower_bound",
-    "above": "lower_bound", "upwards of": "lower_bound", "in excess of": "lower_bound",
-    "exceeding": "lower_bound", "minimum": "lower_bound", "min": "lower_bound",
-    "upper_bound": "upper_bound", "at most": "upper_bound", "up to": "upper_bound",
-    "less than": "upper_bound", "under": "upper_bound", "below": "upper_bound", "maximum": "upper_bound",
-    "max": "upper_bound",
-    "range": "range", "between": "range",
-}
-
-
-class EconError(ProjectError, ValueError):
-    """An economics function got an input it cannot compute with (non-positive level, no years...)."""
 
 
 def _number(name: str, value: object, fix: str) -> float:
@@ -185,11 +168,11 @@ def historical_cagr(series: pd.Series, start: int | None = None, end: int | None
 
 
 def normalize_qualifier(text: str | None) -> str:
-    """The register qualifier for ``text`` ("more than" -> "lower_bound"); EconError if unknown."""
-    key = " ".join(str(text or "").strip().lower().replace("-", " ").split())
-    key = key.replace("lower bound", "lower_bound").replace("upper bound", "upper_bound")
-    if key in QUALIFIER_WORDS:
-        return QUALIFIER_WORDS[key]
+    """The register qualifier for ``text`` ("more than" -> "lower_bound", read with ``vocab.KIND_OF_PHRASE``);
+    EconError if unknown."""
+    kind = vocab.qualifier_kind(text)
+    if kind is not None:
+        return kind
     raise EconError(f"unknown qualifier (value: {text!r}). Fix: use one of {', '.join(QUALIFIERS)} "
                     "or a wording such as 'about', 'more than', 'up to'")
 
@@ -206,6 +189,12 @@ class Estimate:
     high: float | None
     qualifier: str = "exact"
     approximate: bool = False
+
+    @property
+    def central(self) -> float | None:
+        """The one number for the figure (``vocab.central_value``): the stated value, else the middle of its
+        range, else its one bound."""
+        return vocab.central_value(self.value, self.low, self.high)
 
     @classmethod
     def from_claim(cls, value: float | None, low: float | None = None, high: float | None = None,

@@ -44,7 +44,14 @@ class InputError(ProjectError):
     def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
         self.problems = list(problems)
         head = summary or f"{len(self.problems)} problem(s) found"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        # the first line carries a reason, so one-line summaries (the index, a failure banner) say what is wrong
+        if not self.problems:
+            super().__init__(head)
+        elif len(self.problems) == 1:
+            super().__init__(f"{head}: {self.problems[0]}")
+        else:
+            first = f", first: {self.problems[0]}" if self.problems else ""
+            super().__init__(head + first + "\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
 class RegisterError(InputError):
@@ -103,6 +110,32 @@ class ReportsDirError(ProjectError):
 
 class QuantityParseError(ProjectError):
     """A phrase given to ``parse_quantity`` holds no quantity."""
+
+
+class PublishError(ProjectError):
+    """A companion file of a report (its PDF, workbook or claim reviews) cannot be written."""
+
+    exit_code = 1
+
+
+class ReviewError(InputError):
+    """Candidate rows given to ``append`` are still marked as unreviewed suggestions."""
+
+
+class EconError(ProjectError, ValueError):
+    """An economics function got an input it cannot compute with (non-positive level, no years...)."""
+
+
+class SeriesError(ProjectError):
+    """A requested context series is empty, ambiguous or would mix period kinds or units."""
+
+
+class PeriodError(ProjectError, ValueError):
+    """A period label (a context figure's ``year``) that is none of the period forms ``helpers.periods`` reads."""
+
+
+class MineralsError(ProjectError):
+    """A claim or context figure cannot be used the way the minerals report needs (wrong unit, no level)."""
 
 
 class SnapshotError(ProjectError):

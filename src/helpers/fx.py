@@ -9,7 +9,6 @@ year or a month ("2025", "2025-08") stands for the last day of that period.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import math
 import re
@@ -17,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
+from helpers import paths, vocab
+from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, ConversionError, Problem
 
 RATE_COLUMNS: list[str] = ["currency", "per_usd", "date", "source", "source_url", "note"]
 _CODE = re.compile(r"^[A-Z]{3}$")
-_USD_ALIASES = {"US$", "$", "USD", "CURRENT US$", "US DOLLARS", "DOLLARS"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -35,19 +34,9 @@ def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
     """
     path = Path(path)
     problems: list[Problem] = []
-    if not path.exists():
-        raise ContextDataError([Problem(str(path), None, None, None, "rate table not found",
-                                        f"restore {paths.shown(path)} from git or pass the right path",
-                                        "missing-file")])
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        rows = [(n, {k: (v or "").strip() for k, v in row.items() if k is not None})
-                for n, row in enumerate(reader, start=2)]
-    for column in RATE_COLUMNS:
-        if column not in header:
-            problems.append(Problem(str(path), 1, column, None, "column is missing",
-                                    f"the header must be: {','.join(RATE_COLUMNS)}", "missing-column"))
+    rows = read_rows(path, RATE_COLUMNS, problems, what="rate table")
+    if not rows and problems:
+        raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
         def add(field: str, message: str, fix: str, code: str, _n: int = number, _r: dict = row) -> None:
@@ -93,14 +82,6 @@ def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
     return frame
 
 
-def currency_of(unit: str) -> str | None:
-    """The currency code of a money unit ("PKR/yr" -> "PKR", "current US$" -> "USD"); None otherwise."""
-    base = str(unit).split("/")[0].strip()
-    if base.upper() in _USD_ALIASES:
-        return "USD"
-    return base if _CODE.match(base) else None
-
-
 def _as_date(on_date: object, who: str) -> dt.date:
     """``on_date`` as a date; a bare year or month is its last day."""
     if on_date is None or (not isinstance(on_date, str) and pd.isna(on_date)):
@@ -125,48 +106,57 @@ def _as_date(on_date: object, who: str) -> dt.date:
                           "YYYY, YYYY-MM or YYYY-MM-DD")
 
 
+def rate_for(currency: str, on_date: object, rates: pd.DataFrame, who: str = "amount",
+             max_age_days: int | None = None) -> dict[str, object]:
+    """The rate row to convert an amount in ``currency`` dated ``on_date``: the latest rate dated on or before it.
+
+    The row has currency, per_usd, date, source, source_url, note and age_days (days between the rate and
+    ``on_date``), for the report to show. ConversionError naming ``who`` when the currency has no rate, no
+    rate is dated on or before the date, or (with ``max_age_days``) the nearest rate is older than that.
+    """
+    source = paths.shown(Path(rates.attrs.get("source_file", paths.RATES)))
+    when = _as_date(on_date, who)
+    table = rates.loc[rates["currency"].eq(currency)]
+    if table.empty:
+        raise ConversionError(f"{who}: no {currency} rate in {source} to convert an amount dated {when}. "
+                              f"Fix: add a {currency} row (currency,per_usd,date,source,source_url,note) dated on "
+                              f"or before {when}, with its source")
+    earlier = table.loc[table["date"].dt.date.le(when)]
+    if earlier.empty:
+        first = table["date"].min().date()
+        raise ConversionError(f"{who}: no {currency} rate in {source} dated on or before {when} (earliest {first}). "
+                              f"Fix: add a {currency} row dated on or before {when}, with its source")
+    chosen = earlier.sort_values("date").iloc[-1]
+    age = (when - chosen["date"].date()).days
+    if currency != vocab.USD and max_age_days is not None and age > max_age_days:
+        raise ConversionError(f"{who}: the latest {currency} rate before {when} is from {chosen['date'].date()}, "
+                              f"{age} days earlier (limit {max_age_days}). Fix: add a {currency} rate closer to "
+                              f"{when} to {source}")
+    return {"currency": currency, "per_usd": float(chosen["per_usd"]), "date": chosen["date"].date().isoformat(),
+            "source": chosen["source"], "source_url": chosen["source_url"], "note": chosen["note"], "age_days": age}
+
+
 def to_usd(amount: float, unit: str, on_date: object, rates: pd.DataFrame, claim_id: str = "",
            max_age_days: int | None = None) -> tuple[float, dict[str, object]]:
-    """``amount`` in ``unit`` converted to US dollars with the latest rate dated on or before ``on_date``.
+    """``amount`` in ``unit`` converted to US dollars with the rate ``rate_for`` picks for ``on_date``.
 
-    Returns ``(usd_amount, rate_row)``; ``rate_row`` has currency, per_usd, date, source, source_url, note
-    and age_days (days between the rate and ``on_date``), for the report to show. Raises ConversionError
-    naming ``claim_id`` when the unit is not money, the currency has no rate, no rate is dated on or before
-    the date, or (with ``max_age_days``) the nearest rate is older than that.
+    Returns ``(usd_amount, rate_row)``. Raises ConversionError naming ``claim_id`` when the amount is not a
+    number, the unit is not money, or there is no usable rate.
     """
     who = f"claim {claim_id}" if claim_id else "amount"
-    source = paths.shown(Path(rates.attrs.get("source_file", paths.RATES)))
     try:
         value = float(amount)
     except (TypeError, ValueError):
         value = math.nan
     if not math.isfinite(value):
         raise ConversionError(f"{who}: the amount {amount!r} is not a number. Fix: give the claim's value")
-    code = currency_of(unit)
+    code = vocab.currency_of(unit)
     if code is None:
-        raise ConversionError(f"{who}: unit {unit!r} is not a currency, so it cannot be converted to USD. "
-                              "Fix: convert only money amounts (units such as PKR, PKR/yr, USD, CNY)")
-    when = _as_date(on_date, who)
-    table = rates.loc[rates["currency"].eq(code)]
-    if table.empty:
-        raise ConversionError(f"{who}: no {code} rate in {source} to convert {value:g} {unit} on {when}. "
-                              f"Fix: add a {code} row (currency,per_usd,date,source,source_url,note) dated on "
-                              f"or before {when}, with its source")
-    earlier = table.loc[table["date"].dt.date.le(when)]
-    if earlier.empty:
-        first = table["date"].min().date()
-        raise ConversionError(f"{who}: no {code} rate in {source} dated on or before {when} (earliest {first}). "
-                              f"Fix: add a {code} row dated on or before {when}, with its source")
-    chosen = earlier.sort_values("date").iloc[-1]
-    age = (when - chosen["date"].date()).days
-    if code != "USD" and max_age_days is not None and age > max_age_days:
-        raise ConversionError(f"{who}: the latest {code} rate before {when} is from {chosen['date'].date()}, "
-                              f"{age} days earlier (limit {max_age_days}). Fix: add a {code} rate closer to "
-                              f"{when} to {source}")
-    row: dict[str, object] = {"currency": code, "per_usd": float(chosen["per_usd"]),
-                              "date": chosen["date"].date().isoformat(), "source": chosen["source"],
-                              "source_url": chosen["source_url"], "note": chosen["note"], "age_days": age}
-    return value / float(chosen["per_usd"]), row
+        raise ConversionError(f"{who}: unit {unit!r} is not a currency, so it cannot be converted to US dollars. "
+                              f"Fix: convert only money amounts (a currency of {paths.shown(paths.UNITS)}, e.g. "
+                              "PKR, PKR/yr, USD, CNY)")
+    rate = rate_for(code, on_date, rates, who, max_age_days)
+    return vocab.Amount(value, value, value, unit).to_usd(rate).value, rate
 
 
 CONVERSION_COLUMNS: list[str] = ["claim", "amount", "unit", "as_of", "per_usd", "rate_date", "rate_source",
@@ -183,31 +173,26 @@ def claims_in_usd(claims: pd.DataFrame, rates: pd.DataFrame) -> tuple[pd.DataFra
     frame = claims.copy()
     records, errors = [], []
     for index, row in claims.iterrows():
-        code = currency_of(row["unit"])
-        if code is None or code == "USD":
+        amount = vocab.Amount.from_row(row)
+        code = amount.currency
+        if code is None or code == vocab.USD:
             continue
-        converted = {}
         try:
-            for column in ("value", "value_low", "value_high"):
-                amount = row[column]
-                if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-                    converted[column] = amount
-                    continue
-                converted[column], rate = to_usd(amount, row["unit"], row["as_of"], rates, claim_id=row["id"])
+            rate = rate_for(code, row["as_of"], rates, f"claim {row['id']}")
         except ConversionError as error:
             errors.append(str(error))
             continue
-        for column, usd in converted.items():
-            frame.at[index, column] = usd
-        unit = "USD/yr" if str(row["unit"]).endswith("/yr") else "USD"
-        frame.at[index, "unit"] = unit
+        usd = amount.to_usd(rate)
+        for column, value in (("value", usd.value), ("value_low", usd.low), ("value_high", usd.high)):
+            if column in frame.columns and not pd.isna(row[column]):
+                frame.at[index, column] = value
+        frame.at[index, "unit"] = usd.unit
         if "base_unit" in frame.columns:
-            frame.at[index, "base_unit"] = "USD"
-        records.append({"claim": row["id"], "amount": row["value_low"] if pd.isna(row["value"]) else row["value"],
-                        "unit": row["unit"], "as_of": row["as_of"], "per_usd": rate["per_usd"],
-                        "rate_date": rate["date"], "rate_source": rate["source"],
-                        "amount_usd": converted["value_low"] if pd.isna(row["value"]) else converted["value"]})
+            frame.at[index, "base_unit"] = vocab.base_unit(usd.unit)
+        records.append({"claim": row["id"], "amount": amount.central, "unit": row["unit"], "as_of": row["as_of"],
+                        "per_usd": rate["per_usd"], "rate_date": rate["date"], "rate_source": rate["source"],
+                        "amount_usd": usd.central})
     if errors:
-        raise ConversionError(f"{len(errors)} claim(s) cannot be converted to USD:\n" +
+        raise ConversionError(f"{len(errors)} claim(s) cannot be converted to US dollars:\n" +
                               "\n".join(f"  - {e}" for e in errors))
     return frame, pd.DataFrame(records, columns=CONVERSION_COLUMNS)

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers import econ, fmt
-from helpers.context import SeriesError, series_for
-from helpers.errors import ParameterError
-from helpers.fx import currency_of
+from helpers import econ, text, vocab
+from helpers.context import series_for
+from helpers.errors import ParameterError, SeriesError
 
 #: Horizon used when neither the article, the data nor the parameters give a target year.
 DEFAULT_HORIZON_YEARS = 10
@@ -144,7 +143,7 @@ def _baseline(claim: pd.Series, claims: pd.DataFrame, history: History | None, b
     if override is not None:
         year = base_year or _year(claim["as_of"])
         return Baseline(econ.Estimate.exact(override), year, "parameter",
-                        f"{fmt.amount(override, claim['unit'])} in {year} (baseline_override parameter)")
+                        f"{text.amount(override, claim['unit'])} in {year} (baseline_override parameter)")
     if claim["baseline_id"]:
         base = claims.loc[claims["id"].eq(claim["baseline_id"])].iloc[0]
         year = _year(base["as_of"])
@@ -153,7 +152,7 @@ def _baseline(claim: pd.Series, claims: pd.DataFrame, history: History | None, b
                                   f"({year}); allowed: 0 (the baseline's own year), or base_year together with "
                                   "baseline_override for that year"], "the target-gap report")
         estimate = econ.Estimate.from_claim(base["value"], base["value_low"], base["value_high"], base["qualifier"])
-        amount = fmt.claim_amount(base["value_low"], base["value_high"], base["unit"], base["qualifier"])
+        amount = text.claim(base)
         return Baseline(estimate, year, "claim", f"{amount} in {year} (claim {base['id']})", claims=[base["id"]])
     if history is not None:
         points = history.series
@@ -167,17 +166,9 @@ def _baseline(claim: pd.Series, claims: pd.DataFrame, history: History | None, b
         row_id = history.context_ids[position]
         label = points.attrs.get("period_labels", [str(year)] * len(points))[position]
         return Baseline(econ.Estimate.exact(value), year, "context",
-                        f"{fmt.amount(value, 'USD')} in {label} (context {row_id})", context=[row_id])
+                        f"{text.reported(value, points.attrs.get('unit', ''))} in {label} (context {row_id})",
+                        context=[row_id])
     return None
-
-
-def level(estimate: econ.Estimate) -> float:
-    """One number for a figure: its stated value, else the middle of its range, else its one bound."""
-    if estimate.value is not None:
-        return estimate.value
-    if estimate.low is not None and estimate.high is not None:
-        return (estimate.low + estimate.high) / 2
-    return estimate.low if estimate.low is not None else estimate.high
 
 
 def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame) -> tuple[History | None, list[str]]:
@@ -229,7 +220,7 @@ def analyse_target(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd
                              "the target-gap report")
     if history is None:
         notes.append("no history is available for this quantity in the context data")
-    if currency_of(claim["unit"]) is None:
+    if not vocab.is_money(claim["unit"]):
         notes.append(f"the benchmark episodes measure export values, so they are not compared with a target "
                      f"in {claim['unit']}")
         benchmarks = benchmarks.iloc[0:0]
@@ -241,11 +232,11 @@ def scenario_table(analysis: GapAnalysis) -> pd.DataFrame:
     if analysis.baseline is None:
         return pd.DataFrame(columns=["scenario", "rate", "value_at_target_year", "year_target_met"])
     base, start = analysis.baseline.estimate, analysis.baseline.year
-    base_value = level(base)
+    base_value = base.central
     goal = analysis.target.low if analysis.target.low is not None else analysis.target.value
     rows = []
     for rate in analysis.scenario_rates:
-        rows.append({"scenario": f"{fmt.rate(rate)} a year", "rate": rate,
+        rows.append({"scenario": f"{text.rate(rate)} a year", "rate": rate,
                      "value_at_target_year": base_value * (1 + rate) ** (analysis.target_year - start),
                      "year_target_met": econ.year_reached(base_value, start, goal, rate)})
     return pd.DataFrame(rows)
@@ -259,7 +250,7 @@ def gap_table(analysis: GapAnalysis) -> pd.DataFrame:
         "claim": claim["id"], "target_low": target.low, "target_high": target.high, "unit": claim["unit"],
         "target_qualifier": target.qualifier, "target_year": analysis.target_year,
         "target_year_from": analysis.target_year_source,
-        "baseline": level(base.estimate) if base else None, "baseline_year": base.year if base else None,
+        "baseline": base.estimate.central if base else None, "baseline_year": base.year if base else None,
         "baseline_from": base.label if base else "none available",
         "gap_low": None, "gap_high": None, "multiple_low": None, "multiple_high": None,
         "required_cagr_low": required.low if required else None,
@@ -269,52 +260,53 @@ def gap_table(analysis: GapAnalysis) -> pd.DataFrame:
         "history_window": f"{analysis.history.start}-{analysis.history.end}" if analysis.history else "",
     }
     if base is not None:
-        base_value = level(base.estimate)
+        base_value = base.estimate.central
         for side, goal in (("low", target.low), ("high", target.high)):
             if goal is not None and base_value:
                 row[f"gap_{side}"], row[f"multiple_{side}"] = econ.gap(base_value, goal)
     return pd.DataFrame([row])
 
 
-def _required_text(required: econ.Estimate) -> str:
-    """Required growth as words with its qualifier."""
+def required_text(required: econ.Estimate) -> str:
+    """Required growth as words with its qualifier ("between 11.6% and 14.9% a year", "at least 5.0% a year")."""
     if required.qualifier == "range":
-        return f"between {fmt.rate(required.low)} and {fmt.rate(required.high)} a year"
+        return f"between {text.rate(required.low)} and {text.rate(required.high)} a year"
     if required.qualifier == "lower_bound":
-        return f"at least {fmt.rate(required.low)} a year"
+        return f"at least {text.rate(required.low)} a year"
     if required.qualifier == "upper_bound":
-        return f"at most {fmt.rate(required.high)} a year"
+        return f"at most {text.rate(required.high)} a year"
     value = required.value if required.value is not None else required.low
-    return ("about " if required.approximate else "") + f"{fmt.rate(value)} a year"
+    return ("about " if required.approximate else "") + f"{text.rate(value)} a year"
 
 
 def verdict(analysis: GapAnalysis) -> str:
     """A short verdict whose every figure is computed from the analysis."""
     claim, target = analysis.claim, analysis.target
-    goal = fmt.claim_amount(claim["value_low"], claim["value_high"], claim["unit"], claim["qualifier"])
+    goal = text.claim(claim)
     head = f"Target: {goal} by {analysis.target_year} (year from {analysis.target_year_source})."
     if analysis.baseline is None or analysis.required is None:
         return (f"{head} No baseline is available in the claims or the context data, so the required growth "
                 "cannot be computed; set baseline_override to the current level to compute it.")
     required = analysis.required
     slowest = required.low if required.low is not None else required.high
-    parts = [head, f"From {analysis.baseline.label}, it requires growth of {_required_text(required)} "
+    parts = [head, f"From {analysis.baseline.label}, it requires growth of {required_text(required)} "
                    f"for {analysis.years} years"]
     if target.value is not None or target.low is not None:
-        _, times = econ.gap(level(analysis.baseline.estimate), target.low if target.low is not None else target.value)
-        parts[-1] += f" (a {fmt.multiple(times)} increase)."
+        _, times = econ.gap(analysis.baseline.estimate.central, target.low if target.low is not None else target.value)
+        parts[-1] += f" (a {text.multiple(times)} increase)."
     else:
         parts[-1] += "."
     if analysis.history is not None and analysis.history.cagr is not None:
         hist = analysis.history.cagr
         ratio = slowest / hist if hist > 0 else math.inf
-        record = f"The series grew {fmt.rate(hist)} a year over {analysis.history.start}-{analysis.history.end}"
+        record = f"The series grew {text.rate(hist)} a year over {analysis.history.start}-{analysis.history.end}"
         if not math.isfinite(ratio) or ratio <= 0:
             parts.append(record + ", so any growth beats its record.")
         elif ratio > 1:
-            parts.append(record + f", so the target needs {ratio:.1f} times that pace.")
+            parts.append(record + f", so the target needs {text.multiple(ratio, ' times')} that pace.")
         else:
-            parts.append(record + f": the required pace is {ratio:.1f} times that record, within what it achieved.")
+            parts.append(record + f": the required pace is {text.multiple(ratio, ' times')} that record, within what "
+                         "it achieved.")
     else:
         parts.append("No history is available for this quantity in the context data.")
     if not analysis.benchmarks.empty:
@@ -322,10 +314,10 @@ def verdict(analysis: GapAnalysis) -> str:
         faster = int((analysis.benchmarks["cagr"] >= slowest).sum())
         if slowest > best["cagr"]:
             parts.append(f"That is faster than every benchmark episode; the fastest, {best['name']}, "
-                         f"grew {fmt.rate(best['cagr'])} a year.")
+                         f"grew {text.rate(best['cagr'])} a year.")
         else:
             parts.append(f"{faster} of {len(analysis.benchmarks)} benchmark episodes grew at least that fast "
-                         f"(fastest: {best['name']}, {fmt.rate(best['cagr'])} a year).")
+                         f"(fastest: {best['name']}, {text.rate(best['cagr'])} a year).")
     return " ".join(parts)
 
 
@@ -339,7 +331,7 @@ def record_key_figures(analysis: GapAnalysis, report) -> None:
     report.figure("target_year", "Target year", analysis.target_year, "year", [analysis.claim["id"]])
     if analysis.baseline is not None:
         base = analysis.baseline
-        report.figure("baseline", "Baseline", level(base.estimate), unit, base.claims, base.context)
+        report.figure("baseline", "Baseline", base.estimate.central, unit, base.claims, base.context)
         report.figure("baseline_year", "Baseline year", base.year, "year", base.claims, base.context)
     required = analysis.required
     if required is not None:
@@ -390,7 +382,7 @@ def comparison_title(analysis: GapAnalysis) -> str:
         return "No required growth without a baseline: the record of comparable episodes"
     slowest = required.low if required.low is not None else required.high
     beaten = int((analysis.benchmarks["cagr"] >= slowest).sum()) if not analysis.benchmarks.empty else 0
-    text = f"{analysis.claim['id']} needs {_required_text(required)}"
+    text = f"{analysis.claim['id']} needs {required_text(required)}"
     if beaten == 0 and not analysis.benchmarks.empty:
         return text + ": faster than every benchmark episode"
     return text + f": {beaten} of {len(analysis.benchmarks)} benchmark episodes grew as fast"
@@ -401,24 +393,19 @@ def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
     row = gap_table(analysis).iloc[0]
     unit = analysis.claim["unit"]
 
-    def span(low: object, high: object, formatter) -> str:
-        low = None if pd.isna(low) else float(low)
-        high = None if pd.isna(high) else float(high)
-        if low is None and high is None:
-            return "n/a"
-        return fmt.bounds(low, high, formatter=formatter)
+    def span(low: object, high: object, write) -> str:
+        return text.bounds(low, high, write)
 
     required = analysis.required
     measures = {
-        "Target": fmt.claim_amount(analysis.claim["value_low"], analysis.claim["value_high"], unit,
-                                   analysis.claim["qualifier"]),
+        "Target": text.claim(analysis.claim),
         "Target year": f"{analysis.target_year} (from {analysis.target_year_source})",
         "Baseline": row["baseline_from"],
         "Years to go": "n/a" if analysis.years is None else str(analysis.years),
-        "Gap (target minus baseline)": span(row["gap_low"], row["gap_high"], lambda v: fmt.amount(v, unit)),
-        "Multiple of the baseline": span(row["multiple_low"], row["multiple_high"], fmt.multiple),
-        "Required growth a year": _required_text(required) if required is not None else "n/a (no baseline)",
-        "Historical growth a year": (f"{fmt.rate(row['history_cagr'])} over {row['history_window']}"
+        "Gap (target minus baseline)": span(row["gap_low"], row["gap_high"], lambda v: text.amount(v, unit)),
+        "Multiple of the baseline": span(row["multiple_low"], row["multiple_high"], text.multiple),
+        "Required growth a year": required_text(required) if required is not None else "n/a (no baseline)",
+        "Historical growth a year": (f"{text.rate(row['history_cagr'])} over {row['history_window']}"
                                      if not pd.isna(row["history_cagr"]) else "no history available"),
     }
     return pd.DataFrame({"value": list(measures.values())}, index=pd.Index(list(measures), name="measure"))
@@ -429,8 +416,8 @@ def scenario_view(analysis: GapAnalysis) -> pd.DataFrame:
     table = scenario_table(analysis)
     unit = analysis.claim["unit"]
     return pd.DataFrame({
-        "growth a year": table["rate"].map(fmt.rate),
-        f"level in {analysis.target_year}": table["value_at_target_year"].map(lambda v: fmt.amount(v, unit)),
+        "growth a year": table["rate"].map(text.rate),
+        f"level in {analysis.target_year}": table["value_at_target_year"].map(lambda v: text.amount(v, unit)),
         "target met in": table["year_target_met"].map(lambda y: "never" if pd.isna(y) else str(int(y))),
     })
 
@@ -439,18 +426,19 @@ def comparison_view(frame: pd.DataFrame) -> pd.DataFrame:
     """A growth-comparison frame (``comparison_frame``, ``overview.growth_frame``) with rates in per cent."""
     return pd.DataFrame({
         "": frame["label"],
-        "growth a year": [fmt.bounds(r.low, r.high, formatter=fmt.rate) for r in frame.itertuples()],
+        "growth a year": [text.bounds(r.low, r.high, text.rate) for r in frame.itertuples()],
         "from": frame["ids"],
     })
 
 
 def benchmark_view(benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Benchmark episodes in words."""
+    """Benchmark episodes in words (values in the unit of each episode's figures)."""
+    units = benchmarks["unit"] if "unit" in benchmarks.columns else pd.Series("", index=benchmarks.index)
     return pd.DataFrame({
         "episode": benchmarks["name"],
-        "first year": benchmarks["start_value"].map(lambda v: fmt.amount(v, "USD")),
-        "last year": benchmarks["end_value"].map(lambda v: fmt.amount(v, "USD")),
-        "growth a year": benchmarks["cagr"].map(fmt.rate),
+        "first year": [text.reported(v, u) for v, u in zip(benchmarks["start_value"], units, strict=True)],
+        "last year": [text.reported(v, u) for v, u in zip(benchmarks["end_value"], units, strict=True)],
+        "growth a year": benchmarks["cagr"].map(text.rate),
         "context rows": benchmarks["context_ids"].map(", ".join),
         "note": benchmarks["note"],
     })
@@ -469,5 +457,6 @@ def history_table(analysis: GapAnalysis) -> pd.DataFrame:
 def history_view(analysis: GapAnalysis) -> pd.DataFrame:
     """The history series in words."""
     table = history_table(analysis)
-    return pd.DataFrame({"period": table["period"], "value": table["value"].map(lambda v: fmt.amount(v, "USD")),
+    unit = analysis.history.series.attrs.get("unit", "") if analysis.history is not None else ""
+    return pd.DataFrame({"period": table["period"], "value": table["value"].map(lambda v: text.reported(v, unit)),
                          "context row": table["context_id"]})

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.files import write_csv
 
 KEY_FIGURES_FILE = "key_figures.json"
 
@@ -35,10 +36,12 @@ def _slug(name: str) -> str:
 
 
 def save_table(frame: pd.DataFrame, name: str, output_dir: Path) -> Path:
-    """Write ``frame`` as ``<name>.csv`` in ``output_dir`` and return the path."""
-    path = Path(output_dir) / f"{_slug(name)}.csv"
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    """Write ``frame`` as ``<name>.csv`` in ``output_dir`` and return the path.
+
+    The file is for people, who open it in a spreadsheet: text cells that a spreadsheet would run as a
+    formula (starting with =, +, -, @, a tab or CR) are neutralised with a leading ``'``; numbers never are
+    (``helpers.files.write_csv``)."""
+    return write_csv(frame, Path(output_dir) / f"{_slug(name)}.csv", for_people=True)
 
 
 @dataclass
@@ -127,25 +130,39 @@ class Report:
         self.figures = KeyFigures(report_name or notebook_name)
         self.tables: list[Path] = []
 
-    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None) -> None:
-        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable.
+    def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None,
+              caption: str | None = None) -> None:
+        """Save ``frame`` as CSV and display ``show`` (a formatted view) or the frame, numbers readable, under
+        ``caption`` (default: from the name, ``"growth_comparison"`` -> "Growth comparison").
 
-        An empty frame is saved but not shown (the notebook says in words that there is nothing).
+        The table is shown with one header row and no pandas artefacts (``helpers.htmltable``). An empty
+        frame is saved but not shown (the notebook says in words that there is nothing).
         """
         from IPython.display import display
+
+        from helpers import htmltable
 
         self.tables.append(save_table(frame, name, self.dir))
         if frame.empty:
             return  # the CSV (headers only) is still written; an empty grid tells a reader nothing
-        display(styled(show if show is not None else frame, index=show is not None))
+        view = show if show is not None else frame
+        display(htmltable.Table(view, caption or htmltable.default_caption(name),
+                                index=None if show is not None else False, formatter=readable_number))
 
     def chart(self, figure) -> None:
-        """Display a matplotlib figure (its title as the image's alt text) and close it, so it is drawn once."""
+        """Display a matplotlib figure as SVG (its title as the image's alt text) and close it, so it is drawn
+        once. Text stays text (``svg.fonttype`` none): the chart is crisp at any size and in print, its
+        words can be searched, and it weighs a fraction of a PNG."""
+        import io
+
         import matplotlib.pyplot as plt
-        from IPython.display import display
+        from IPython.display import SVG, display
 
         title = figure._suptitle.get_text().replace("\n", " ") if figure._suptitle is not None else "Chart"
-        display(figure, metadata={"alt": title})
+        buffer = io.StringIO()
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "pakclaims"}):
+            figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1, metadata={"Date": None})
+        display(SVG(buffer.getvalue()), metadata={"alt": title})
         plt.close(figure)
 
     def say(self, text: str) -> None:

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 
-from helpers import fmt, gap
-from helpers.context import SeriesError, series_for
-from helpers.fx import currency_of
+from helpers import gap, text, vocab
+from helpers.context import series_for
+from helpers.errors import SeriesError
 
 
 def analyse_all(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
@@ -60,7 +60,7 @@ def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> s
     best = benchmarks["cagr"].max() if not benchmarks.empty else math.nan
     faster = sum(1 for a in measured if _slowest(a) > best)
     return (f"{faster} of {len(measured)} measurable targets need growth faster than the fastest benchmark "
-            f"episode ({fmt.rate(best)} a year)")
+            f"episode ({text.rate(best)} a year)")
 
 
 #: Comparisons with an official figure more than this many years older than the claim are flagged as dated.
@@ -93,15 +93,14 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
         row_id = points.attrs["context_ids"][full[-1]]
         figure = context.loc[context["id"].eq(row_id)].iloc[0]
         official = float(figure["value"])
-        low, high = float(claim["value_low"]), float(claim["value_high"])
-        stated = (low + high) / 2
+        stated = vocab.Amount.from_row(claim).central
         difference = (stated / official - 1) * 100
         claim_year = int(str(claim["as_of"])[:4])
         rows.append({
             "claim": claim["id"],
-            "claim_says": fmt.claim_amount(low, high, claim["unit"], claim["qualifier"]),
+            "claim_says": text.claim(claim),
             "claim_value": stated,
-            "official_figure": fmt.amount(official, currency_of(figure["unit"]) or figure["unit"]),
+            "official_figure": text.reported(official, figure["unit"]),
             "official_value": official,
             "period": figure["period_label"],
             "period_kind": figure["series_kind"],
@@ -125,7 +124,7 @@ def official_view(table: pd.DataFrame) -> pd.DataFrame:
         "period": table["period"] + table["years_older"].map(
             lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
         "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
-        "claim vs official": table["difference_pct"].map(lambda d: f"{d:+.0f}%"),
+        "claim vs official": table["difference_pct"].map(lambda d: text.change(d / 100)),
         "agrees": table["agrees"].map({True: "yes", False: "no"}),
     })
 
@@ -136,16 +135,16 @@ def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
         return "No claim has an official figure of the same measure in the context data."
     recent = table.loc[table["years_older"] <= DATED_AFTER_YEARS]
     dated = len(table) - len(recent)
-    text = (f"{int(recent['agrees'].sum())} of {len(recent)} comparisons with recent figures agree within "
-            f"{tolerance:.0%}")
+    sentence = (f"{int(recent['agrees'].sum())} of {len(recent)} comparisons with recent figures agree within "
+                f"{text.share(tolerance)}")
     if not recent.empty:
         worst = recent.loc[recent["difference_pct"].abs().idxmax()]
-        text += (f"; the largest difference is {worst['claim']} ({worst['claim_says']}) against "
-                 f"{worst['official_figure']} in {worst['period']}: {worst['difference_pct']:+.0f}%")
+        sentence += (f"; the largest difference is {worst['claim']} ({worst['claim_says']}) against "
+                     f"{worst['official_figure']} in {worst['period']}: {text.change(worst['difference_pct'] / 100)}")
     if dated:
-        text += (f". {dated} more compare with figures over {DATED_AFTER_YEARS} years older than the claim, "
-                 "shown for reference only")
-    return text + "."
+        sentence += (f". {dated} more compare with figures over {DATED_AFTER_YEARS} years older than the claim, "
+                     "shown for reference only")
+    return sentence + "."
 
 
 def _interval(row: pd.Series, tolerance: float) -> tuple[float, float]:
@@ -171,11 +170,8 @@ def disagreeing_claims(claims: pd.DataFrame, tolerance: float = 0.1) -> pd.DataF
                 a = _interval(pd.Series(first._asdict()), tolerance)
                 b = _interval(pd.Series(second._asdict()), tolerance)
                 if a[1] < b[0] or b[1] < a[0]:
-                    rows.append({"claim_a": first.id, "says_a": fmt.claim_amount(first.value_low, first.value_high,
-                                                                               first.unit, first.qualifier),
-                                 "claim_b": second.id, "says_b": fmt.claim_amount(second.value_low,
-                                                                                second.value_high, second.unit,
-                                                                                second.qualifier),
+                    rows.append({"claim_a": first.id, "says_a": text.claim(first),
+                                 "claim_b": second.id, "says_b": text.claim(second),
                                  "seeds": f"{first.seed_file}, {second.seed_file}"})
     return pd.DataFrame(rows, columns=["claim_a", "says_a", "claim_b", "says_b", "seeds"])
 

@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from helpers.errors import ProjectError
+from helpers.errors import PeriodError
 
 PERIOD_KINDS: tuple[str, ...] = ("calendar", "fiscal_pk", "iranian", "calendar_partial", "span", "target",
                                  "label")
@@ -33,10 +33,6 @@ _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abb
 _IRANIAN_MONTH_DAYS = (31, 31, 31, 31, 31, 31, 30, 30, 30, 30, 30, 29)
 _JALALI_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324,
                   2394, 2456, 3178)
-
-
-class PeriodError(ProjectError, ValueError):
-    """A ``year`` label that is none of the period forms (see the module docstring)."""
 
 
 @dataclass(frozen=True)

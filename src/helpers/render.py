@@ -14,12 +14,13 @@ import copy
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from helpers import fmt, paths
+from helpers import paths, text
 
 if TYPE_CHECKING:
     import nbformat
@@ -47,132 +48,12 @@ _PAGES = paths.TEMPLATES / "pages"
 # Number, time and duration formatting
 
 
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-_UNIT_SCALES = {
-    "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "billion": 1e9, "bn": 1e9, "b": 1e9,
-    "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6,
-    "thousand": 1e3, "k": 1e3,
-}  # fmt: skip
-_PER_YEAR = re.compile(
-    r"\s*(?:/\s*(?:yr|year|annum|a)|per\s+(?:yr|year|annum)|a\s+year|p\.?\s?a\.?|yearly|annual(?:ly)?)$",
-    re.IGNORECASE,
-)
-_QUALIFIER = re.compile(r"^(current|constant(?:\s+\d{4})?|nominal|real)\s+", re.IGNORECASE)
-_FRACTION = {"fraction", "share", "proportion", "ratio"}
-_PERCENT = {"percent", "per cent", "%", "pct"}
-_POINTS = {"pp", "percentage point", "percentage points", "pct points", "points"}
-_TIMES = {"x", "times", "multiple", "×"}
-_DOLLAR = {"usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars"}
-
-
-def _is_whole(x: float) -> bool:
-    return abs(x - round(x)) < 1e-9 * max(1.0, abs(x))
-
-
-def _strip_zeros(text: str, keep: int = 1) -> str:
-    """'2.50' -> '2.5', '2.00' -> '2.0' (keep at least ``keep`` decimals)."""
-    if "." not in text:
-        return text
-    whole, frac = text.split(".")
-    frac = frac.rstrip("0")
-    frac = frac + "0" * max(0, keep - len(frac))
-    return f"{whole}.{frac}" if frac else whole
-
-
-def _plain(x: float) -> str:
-    """A number below a million: thousands separators, a sensible number of decimals."""
-    if x == 0:
-        return "0"
-    if _is_whole(x):
-        return f"{round(x):,}"
-    ax = abs(x)
-    if ax >= 100:
-        return f"{x:,.1f}"
-    if ax >= 1:
-        return _strip_zeros(f"{x:.2f}")
-    decimals = min(12, 2 - math.floor(math.log10(ax)))
-    return _strip_zeros(f"{x:.{decimals}f}", keep=0)
-
-
-def _scaled(x: float) -> str:
-    """50000000000 -> '50.0 billion'; 6000 -> '6,000'."""
-    for size, word in _SCALES:
-        if abs(x) >= size * 0.9995:
-            s = x / size
-            text = f"{s:,.1f}" if abs(s) >= 10 else _strip_zeros(f"{s:.2f}")
-            return f"{text} {word}"
-    return _plain(x)
-
-
-def _percent(p: float) -> str:
-    if _is_whole(p):
-        return f"{round(p):,}%"
-    text = f"{p:,.1f}" if abs(p) >= 10 else _plain(p)
-    return f"{text}%"
-
-
 def format_value(value: float | None, unit: str = "") -> str:
-    """Write a figure for a reader: ``5.0e10, ""`` -> "50.0 billion", ``0.367, "fraction/yr"`` ->
-    "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion" (money as ``helpers.fmt.amount`` writes it),
-    ``250000, "tonnes copper/yr"`` -> "250,000 tonnes copper a year".
-
-    Understands fractions and percents, multiples ("x"), currencies (``USD``/``US$`` and any ISO code),
-    scale words in the unit ("USD bn"), per-year suffixes ("/yr", "per year", "p.a.") and price-basis
-    qualifiers ("current US$"). Other units are written after the number. Missing values give "n/a".
-    """
-    if value is None or isinstance(value, bool):
-        return "n/a" if value is None else str(value)
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
+    """A key figure as the index writes it: exactly as its report writes it (``helpers.text.amount``), e.g.
+    ``0.367, "fraction/yr"`` -> "36.7% a year", ``2e9, "USD"`` -> "$2.0 billion"."""
+    if isinstance(value, bool):
         return str(value)
-    if math.isnan(x):
-        return "n/a"
-    if math.isinf(x):
-        return "infinite" if x > 0 else "minus infinite"
-
-    text = (unit or "").strip()
-    notes: list[str] = []
-    paren = re.search(r"\s*\(([^()]*)\)$", text)
-    if paren:
-        notes.append(paren.group(1).strip())
-        text = text[: paren.start()].strip()
-    per_year = bool(_PER_YEAR.search(text))
-    text = _PER_YEAR.sub("", text).strip()
-    qualifier = _QUALIFIER.match(text)
-    if qualifier:
-        notes.insert(0, f"{qualifier.group(1).lower()} prices")
-        text = text[qualifier.end() :].strip()
-    words = text.split()
-    if len(words) > 1 and words[-1].lower() in _UNIT_SCALES:  # "USD bn": value counted in billions
-        x *= _UNIT_SCALES[words[-1].lower()]
-        text = " ".join(words[:-1])
-    key = text.lower()
-
-    if key in _FRACTION:
-        out = _percent(x * 100)
-    elif key in _PERCENT:
-        out = _percent(x)
-    elif key in _POINTS:
-        out = f"{_plain(x)} percentage point{'' if abs(x) == 1 else 's'}"
-    elif key in _TIMES:
-        out = f"{_plain(x)} times"
-    elif key in {"year", "calendar year"} and _is_whole(x) and 1000 <= x <= 2999:
-        out = str(round(x))
-    elif key in {"year", "years", "yr", "yrs"}:
-        out = f"{_plain(x)} year{'' if abs(x) == 1 else 's'}"
-    elif key in _DOLLAR or re.fullmatch(r"[A-Z]{3}", text):  # money: written as the reports write it
-        out = ("-" if x < 0 else "") + fmt.amount(abs(x), "USD" if key in _DOLLAR else text)
-    elif text:
-        out = f"{_scaled(x)} {text}"
-    else:
-        out = _scaled(x)
-    if per_year:
-        out += " a year"
-    if notes:
-        out += f" ({', '.join(notes)})"
-    return out
+    return text.amount(value, unit or "")
 
 
 def format_time(iso: str | None) -> str:
@@ -216,12 +97,12 @@ def _format_parameter(value: Any) -> str:
     if isinstance(value, str):
         return value
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        shown = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) >= 1e6:
-        text += f" ({_scaled(value)})"  # exact value for reruns, readable size for readers
-    return text
+        shown += f" ({text.number(value)})"  # exact value for reruns, readable size for readers
+    return shown
 
 
 def _href(relpath: str) -> str:
@@ -286,14 +167,24 @@ def _prepare_cells(nb: nbformat.NotebookNode, failed: bool) -> bool:
     return failing is not None
 
 
+def _downloads(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Download links for a template: relative, percent-encoded addresses, a label and a class-safe kind."""
+    return [{"href": _href(d["href"]), "label": str(d.get("label") or Path(str(d["href"])).name),
+             "kind": re.sub(r"[^a-z0-9-]", "", str(d.get("kind") or "").lower())} for d in items]
+
+
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
-    """One self-contained HTML page for an executed notebook, headed by a banner built from ``meta``.
+    """One self-contained HTML page for an executed notebook: a head built from ``meta``, the notebook's
+    outputs, and the run's details (parameters, files, checksums, versions) at the end.
 
     ``meta`` keys: title, name, notebook, parameters, run_started, duration_s, status ("ok"|"failed"),
     error, data_checksums {relpath: sha256}, versions {package: version}, tables [CSV paths beside the
-    report]; optional ``index`` (link to the index page, default ``../../index.html``). Code is hidden
-    unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped, outputs of
-    cells tagged remove-output too, but never an error output. In a failed run the failing cell is marked.
+    report]; optional ``index`` (link to the index page, default ``../../index.html``), ``downloads``
+    ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook) and ``jsonld``
+    (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data). Code is
+    hidden unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped,
+    outputs of cells tagged remove-output too, but never an error output. In a failed run the failing
+    cell is marked.
     """
     from markupsafe import Markup
     from nbconvert import HTMLExporter
@@ -309,34 +200,35 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         (str(path), str(digest)[:12], str(digest))
         for path, digest in sorted((meta.get("data_checksums") or {}).items())
     ]
-    banner = (
-        _pages_env()
-        .get_template("banner.html.j2")
-        .render(
-            title=title,
-            name=str(meta.get("name", "")),
-            notebook=str(meta.get("notebook", "")),
-            status=status,
-            error=meta.get("error"),
-            failed_cell_found=failed_cell_found,
-            parameters=[(str(k), _format_parameter(v)) for k, v in (meta.get("parameters") or {}).items()],
-            run_started=format_time(meta.get("run_started")),
-            run_started_raw=str(meta.get("run_started") or ""),
-            duration=format_duration(meta.get("duration_s")),
-            checksums=checksums,
-            versions=sorted((str(k), str(v)) for k, v in (meta.get("versions") or {}).items()),
-            tables=[{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
-            index_href=_href(meta.get("index") or "../../index.html"),
-        )
-    )
+    downloads = _downloads(meta.get("downloads") or [])
+    values = {
+        "title": title,
+        "name": str(meta.get("name", "")),
+        "notebook": str(meta.get("notebook", "")),
+        "status": status,
+        "error": meta.get("error"),
+        "failed_cell_found": failed_cell_found,
+        "parameters": [(str(k), _format_parameter(v)) for k, v in (meta.get("parameters") or {}).items()],
+        "run_started": format_time(meta.get("run_started")),
+        "run_started_raw": str(meta.get("run_started") or ""),
+        "duration": format_duration(meta.get("duration_s")),
+        "checksums": checksums,
+        "versions": sorted((str(k), str(v)) for k, v in (meta.get("versions") or {}).items()),
+        "tables": [{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
+        "downloads": downloads,
+        "index_href": _href(meta.get("index") or "../../index.html"),
+    }
+    env = _pages_env()
+    banner = env.get_template("banner.html.j2").render(**values)
+    details = env.get_template("run_details.html.j2").render(**values)
 
     exporter = HTMLExporter(
         template_name=NBCONVERT_TEMPLATE,
         extra_template_basedirs=[str(paths.TEMPLATES)],
         embed_images=True,
         exclude_input=not show_code,
-        exclude_input_prompt=not show_code,
-        exclude_output_prompt=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
         theme="light",
     )
     exporter.register_preprocessor(
@@ -354,13 +246,28 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         "metadata": {"name": title, "path": str(base)},
         "pakclaims": {
             "csp": CSP,
+            "title": title,
             "css": Markup(_site_css()),
+            "head": Markup("\n".join(jsonld_script(obj) for obj in meta.get("jsonld") or [])),
             "banner": Markup(banner),
+            "details": Markup(details),
             "failed_tag": FAILED_CELL_TAG,
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _strip_css_comments(body)
+
+
+def jsonld_script(data: Any) -> str:
+    """``data`` as a ``<script type="application/ld+json">`` block that no text in it can end early.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes (``\\u003c``...), so a value holding
+    ``</script>`` stays inside the block; the page's policy forbids running any script, and browsers treat
+    this type as data anyway.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
 def _strip_css_comments(html: str) -> str:
@@ -445,10 +352,11 @@ def order_runs(runs: dict[str, dict]) -> list[dict]:
     return failed + others
 
 
-def render_index(manifest: dict) -> str:
+def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = ()) -> str:
     """reports/index.html: every run with its status, times, links, tables and what changed.
 
     ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
+    ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
     """
     batch = manifest.get("batch") or {}
     counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
@@ -476,5 +384,6 @@ def render_index(manifest: dict) -> str:
             nothing_changed_since=format_time(since_raw),
             message=message,
             message_is_heading=message.lower().startswith("nothing changed"),
+            downloads=_downloads(downloads),
         )
     )

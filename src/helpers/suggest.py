@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.claims import EXCLUSION_COLUMNS, REGISTER_COLUMNS
+from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS
+from helpers.claims.schema import SUGGESTED_NOTE as NOTES
 from helpers.errors import ArticleError
 from helpers.files import write_csvs
 from helpers.quantities import Quantity, find_quantities
-
-NOTES = "suggested; review"
 
 _HEADER_RE = re.compile(r"\A[^\S\n]*date[^\S\n]+(\d{4}-\d{2}-\d{2})(?![\w-])", re.I)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sen", "rep", "gov",

@@ -21,7 +21,6 @@ Context figures (the reference data) write units in words ("current US$", "tonne
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Mapping
@@ -31,10 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from helpers import paths
+from helpers.datafiles import read_rows
+from helpers.errors import ContextDataError, ConversionError, Problem
 
 PER_YEAR = "/yr"
-UNIT_COLUMNS: tuple[str, ...] = ("unit", "dimension", "symbol", "prefixes", "words", "description")
+UNIT_COLUMNS: list[str] = ["unit", "dimension", "symbol", "prefixes", "words", "description"]
 MONEY = "money"
+#: The currency analyses convert to (with a dated rate from data/fx_rates.csv) so amounts can be compared.
+USD = "USD"
 
 # ------------------------------------------------------------------------------------------------ units
 
@@ -45,7 +48,7 @@ class Unit:
 
     code: str  # "USD", "acres"
     dimension: str  # money | ratio | area | count | mass ...
-    symbol: str = ""  # how reports write a money amount's prefix ("$", "Rs "); "" = the code and a space
+    symbol: str = ""  # how reports write a money amount's prefix ("$", "Rs"); "" = the code
     prefixes: tuple[str, ...] = ()  # written before a number in news ("$", "US$", "Rs")
     words: tuple[str, ...] = ()  # written after a number or spelt out ("dollars", "rupees")
     description: str = ""
@@ -55,25 +58,59 @@ class Unit:
         """True for a currency."""
         return self.dimension == MONEY
 
+    @property
+    def prefix(self) -> str:
+        """What a report writes before a money amount: "$", "Rs ", "CNY " (a space after letters)."""
+        mark = self.symbol.strip() or self.code
+        return mark + (" " if mark[-1].isalnum() else "")
+
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (cell or "").split("|") if part.strip())
 
 
+def unit_problems(path: str | Path | None = None) -> tuple[dict[str, Unit], list[Problem]]:
+    """The units table by code and every problem with it (file, row, column, fix), for the input check."""
+    target = Path(path) if path is not None else paths.UNITS
+    problems: list[Problem] = []
+    rows = read_rows(target, ["unit", "dimension"], problems, what="units table")
+    table: dict[str, Unit] = {}
+    for number, row in rows:
+        code = row.get("unit", "")
+        if not code:
+            problems.append(Problem(str(target), number, "unit", None, "unit is empty", "name the unit", "empty"))
+            continue
+        if code in table:
+            problems.append(Problem(str(target), number, "unit", code, "the unit is listed twice",
+                                    "keep one row per unit", "duplicate-unit"))
+        if not row.get("dimension"):
+            problems.append(Problem(str(target), number, "dimension", None, "dimension is empty",
+                                    "write money, count, area, mass, ratio...", "empty"))
+        if row.get("dimension") == MONEY and not re.fullmatch(r"[A-Z]{3}", code):
+            problems.append(Problem(str(target), number, "unit", code, "a currency's unit must be its ISO 4217 code",
+                                    "write the three-letter code in capitals, e.g. XAF", "bad-currency"))
+        table[code] = Unit(code, row.get("dimension", ""), row.get("symbol", ""), _split(row.get("prefixes")),
+                           _split(row.get("words")), row.get("description", ""))
+    return table, problems
+
+
 @lru_cache(maxsize=8)
-def _read_units(path: str, _mtime: float) -> dict[str, Unit]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {row["unit"].strip(): Unit(row["unit"].strip(), (row.get("dimension") or "").strip(),
-                                      (row.get("symbol") or ""), _split(row.get("prefixes")),
-                                      _split(row.get("words")), (row.get("description") or "").strip())
-            for row in rows if (row.get("unit") or "").strip()}
+def _read_units(path: str, _mtime: float, _size: int) -> dict[str, Unit]:
+    table, problems = unit_problems(path)
+    if problems:
+        raise ContextDataError(problems, f"{Path(path).name} has {len(problems)} problem(s)")
+    return table
 
 
 def load_units(path: str | Path | None = None) -> dict[str, Unit]:
-    """The units table by code (cached until the file changes). Validation is the register check's job."""
+    """The units table by code (cached until the file changes); ContextDataError listing its problems."""
     target = Path(path) if path is not None else paths.UNITS
-    return _read_units(str(target), target.stat().st_mtime)
+    try:
+        stat = target.stat()
+    except OSError:
+        _, problems = unit_problems(target)
+        raise ContextDataError(problems, f"{target.name} has {len(problems)} problem(s)") from None
+    return _read_units(str(target), stat.st_mtime, stat.st_size)
 
 
 def base_unit(unit: str) -> str:
@@ -84,6 +121,11 @@ def base_unit(unit: str) -> str:
 def is_per_year(unit: str) -> bool:
     """True for a yearly flow (``"USD/yr"``, ``"tonnes/yr"``)."""
     return str(unit).strip().endswith(PER_YEAR)
+
+
+def per_year(unit: str, yearly: bool) -> str:
+    """``unit`` with the per-year mark when ``yearly``: ``per_year("USD", True)`` -> ``"USD/yr"``."""
+    return base_unit(unit) + (PER_YEAR if yearly else "")
 
 
 def find_unit(unit: str, units: Mapping[str, Unit] | None = None) -> Unit | None:
@@ -98,25 +140,52 @@ def currencies(units: Mapping[str, Unit] | None = None) -> dict[str, Unit]:
     return {code: u for code, u in table.items() if u.is_money}
 
 
-#: How context figures (reference data) write the US dollar.
-_USD_WORDS = {"US$", "$", "USD", "CURRENT US$", "US DOLLARS", "DOLLARS", "NOMINAL US$"}
+#: Price bases that context figures write before a currency ("current US$", "constant 2015 US$").
+PRICE_BASIS = re.compile(r"^(current|constant(?:\s+\d{4})?|nominal|real)\s+", re.IGNORECASE)
+
+
+def _currency_names(units: Mapping[str, Unit]) -> dict[str, str]:
+    """Every written form of every currency (code, prefixes, words), lower case, to its ISO code."""
+    names: dict[str, str] = {}
+    for code, unit in units.items():
+        if unit.is_money:
+            for name in (code, *unit.prefixes, *unit.words):
+                names.setdefault(name.lower(), code)
+    return names
 
 
 def currency_of(unit: str, units: Mapping[str, Unit] | None = None) -> str | None:
     """The ISO code of a money unit, or None: ``"PKR/yr"`` -> ``"PKR"``, ``"current US$"`` -> ``"USD"``,
-    ``"acres"`` -> None. A three-letter code that the units table lacks is still read as a code."""
-    base = str(unit).split("/")[0].strip()
-    if base.upper() in _USD_WORDS:
-        return "USD"
-    found = find_unit(base, units)
+    ``"US dollars"`` -> ``"USD"``, ``"acres"`` -> None. Only currencies of the units table are money."""
+    table = units if units is not None else load_units()
+    base = PRICE_BASIS.sub("", str(unit).split("/")[0].strip()).strip()
+    found = table.get(base)
     if found is not None:
         return found.code if found.is_money else None
-    return base if re.fullmatch(r"[A-Z]{3}", base) else None
+    return _currency_names(table).get(base.lower())
 
 
 def is_money(unit: str, units: Mapping[str, Unit] | None = None) -> bool:
     """True when ``unit`` (a register or context unit) is an amount of money."""
     return currency_of(unit, units) is not None
+
+
+def dimension_of(unit: str, units: Mapping[str, Unit] | None = None) -> str | None:
+    """The dimension of a register unit (money, count, area, mass, ratio...), or None when unknown."""
+    if is_money(unit, units):
+        return MONEY
+    found = find_unit(unit, units)
+    return found.dimension if found is not None else None
+
+
+def noun_unit(noun: str, units: Mapping[str, Unit] | None = None) -> Unit | None:
+    """The unit a counted noun of a quote names ("participants", "tonne", "acre"), singular or plural."""
+    table = units if units is not None else load_units()
+    word = str(noun).strip().lower()
+    for candidate in (word, word + "s", word.removesuffix("s"), word.removesuffix("es")):
+        if candidate in table:
+            return table[candidate]
+    return None
 
 
 # ----------------------------------------------------------------------------------------- scale words
@@ -170,14 +239,26 @@ def qualifier_kind(text: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------- amounts
 
 
-def _number(value: Any) -> float | None:
-    if value is None or value == "":
+def finite(value: Any) -> float | None:
+    """A finite float, or None for an empty cell, NaN, NA, infinity, a boolean or text."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def central_value(value: float | None, low: float | None, high: float | None) -> float | None:
+    """The one number that stands for a figure: the stated value; else the middle of its range; else its one
+    known end (None when nothing is known). The project's only rule for a claim's central value."""
+    value, low, high = finite(value), finite(low), finite(high)
+    if value is not None:
+        return value
+    if low is not None and high is not None:
+        return (low + high) / 2.0
+    return low if low is not None else high
 
 
 @dataclass(frozen=True)
@@ -197,10 +278,13 @@ class Amount:
     qualifier: str = "exact"
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Amount:
-        """An Amount from a register row (``value``, ``value_low``, ``value_high``, ``unit``, ``qualifier``)."""
-        value = _number(row.get("value"))
-        low, high = _number(row.get("value_low")), _number(row.get("value_high"))
+    def from_row(cls, row: Any) -> Amount:
+        """An Amount from a register row (``value``, ``value_low``, ``value_high``, ``unit``, ``qualifier``): a
+        mapping, a pandas row or a named tuple from ``itertuples``."""
+        if not hasattr(row, "get"):
+            row = row._asdict()
+        value = finite(row.get("value"))
+        low, high = finite(row.get("value_low")), finite(row.get("value_high"))
         qualifier = str(row.get("qualifier") or "exact")
         if qualifier != "range":
             low = value if low is None else low
@@ -209,12 +293,8 @@ class Amount:
 
     @property
     def central(self) -> float | None:
-        """The stated value; else the middle of the range; else its one known end."""
-        if self.value is not None:
-            return self.value
-        if self.low is not None and self.high is not None:
-            return (self.low + self.high) / 2.0
-        return self.low if self.low is not None else self.high
+        """The stated value; else the middle of the range; else its one known end (``central_value``)."""
+        return central_value(self.value, self.low, self.high)
 
     @property
     def is_range(self) -> bool:
@@ -244,14 +324,16 @@ class Amount:
 
     def to_usd(self, rate: Mapping[str, Any] | None) -> Amount:
         """This amount in US dollars with ``rate`` (a row of ``data/fx_rates.csv`` as ``helpers.fx`` picks it
-        for the amount's date: ``per_usd`` units of the currency per dollar). ``None`` for an amount already in
-        US dollars. ValueError when the amount is not money or the rate is of another currency."""
+        for the amount's date: ``per_usd`` units of the currency per dollar); ``None`` for an amount already in
+        US dollars. ConversionError when the amount is not money or the rate is of another currency."""
         code = self.currency
         if code is None:
-            raise ValueError(f"unit {self.unit!r} is not a currency, so it cannot be converted to US dollars")
-        usd_unit = "USD" + (PER_YEAR if self.per_year else "")
-        if code == "USD":
+            raise ConversionError(f"unit {self.unit!r} is not a currency, so it cannot be converted to US dollars. "
+                                  "Fix: convert only money amounts")
+        usd_unit = per_year(USD, self.per_year)
+        if code == USD:
             return Amount(self.value, self.low, self.high, usd_unit, self.qualifier)
         if rate is None or str(rate.get("currency", code)) != code:
-            raise ValueError(f"converting {self.unit!r} needs a {code} rate (got {dict(rate or {})!r})")
+            raise ConversionError(f"converting {self.unit!r} needs a {code} rate (got {dict(rate or {})!r}). "
+                                  f"Fix: pass the {code} row of the rate table (helpers.fx.rate_for)")
         return self.scaled(1.0 / float(rate["per_usd"]), usd_unit)

@@ -1,0 +1,39 @@
+"""The claims register: its schema, loading and validation, coverage, the input check and the append workflow.
+
+* ``schema``: columns, claim types, qualifiers, the suggestion mark.
+* ``rows`` / ``baselines``: checks of one row (cells, quote, unit) and of ``baseline_id`` links.
+* ``register``: loading the register and its exclusions, readable views.
+* ``coverage``: every number in every article is a claim or an explained exclusion.
+* ``inputs``: ``check_inputs``, every data file checked before any notebook runs.
+* ``append``: reviewed rows into the register, all or nothing.
+* ``cli``: ``python -m helpers.claims check | suggest | append`` (imported only by ``__main__``).
+"""
+
+from helpers.claims.append import REVIEWED_NOTE, append_reviewed
+from helpers.claims.coverage import check_coverage, coverage, coverage_summary
+from helpers.claims.inputs import check_inputs, linked_claim_problems
+from helpers.claims.register import (
+    conversion_sentence,
+    filter_topic,
+    get_claim,
+    load_claims,
+    load_exclusions,
+    readable_table,
+    target_claim_ids,
+    validate_register,
+)
+from helpers.claims.rows import read_seed
+from helpers.claims.schema import (
+    CLAIM_TYPES,
+    EXCLUSION_COLUMNS,
+    QUALIFIERS,
+    REGISTER_COLUMNS,
+    SUGGESTED_NOTE,
+)
+
+__all__ = [
+    "CLAIM_TYPES", "EXCLUSION_COLUMNS", "QUALIFIERS", "REGISTER_COLUMNS", "REVIEWED_NOTE", "SUGGESTED_NOTE",
+    "append_reviewed", "check_coverage", "check_inputs", "conversion_sentence", "coverage", "coverage_summary",
+    "filter_topic", "get_claim", "linked_claim_problems", "load_claims", "load_exclusions", "read_seed",
+    "readable_table", "target_claim_ids", "validate_register",
+]

@@ -1,0 +1,194 @@
+"""The claims register and its exclusions: loading, validation against the seed articles, readable views.
+
+The register (``data/claims.csv``) holds one row per quantitative claim in the seed articles; each row's
+``quote`` must stand verbatim at ``offset`` in its ``seed_file`` and must state the row's value in the row's
+unit. ``data/exclusions.csv`` lists every number in the seeds that is *not* a claim (dates, ordinals...),
+with a reason, so that the coverage check can prove nothing was skipped silently.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first claim row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths, text, vocab
+from helpers.claims.baselines import baseline_problems
+from helpers.claims.rows import Seeds, check_row
+from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS, VERBATIM
+from helpers.datafiles import read_rows
+from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
+
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def read_register_rows(path: Path, problems: list[Problem], restore=None) -> Rows:
+    """The register's rows as text (spreadsheet row, cells); file and header problems go to ``problems``."""
+    return read_rows(path, REGISTER_COLUMNS, problems, extra_allowed=False, raw=VERBATIM, restore=restore,
+                     what="claims register" if Path(path).name == paths.CLAIMS.name else "candidates file")
+
+
+def units_or_problems(units_path: Path, problems: list[Problem]) -> dict[str, vocab.Unit]:
+    """The units table; its problems go to ``problems`` (an empty table when it cannot be read)."""
+    try:
+        return vocab.load_units(units_path)
+    except ContextDataError as error:
+        problems.extend(error.problems)
+        return {}
+
+
+def validate_rows(rows: Rows, path: Path, seeds_dir: Path, units: dict[str, vocab.Unit],
+                  others: Rows | None = None) -> list[Problem]:
+    """Every problem of register rows: each row's cells, quote and unit; duplicate ids; baseline links (which may
+    also name ``others``, rows already in the register)."""
+    problems: list[Problem] = []
+    seeds = Seeds(Path(seeds_dir))
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        problems.extend(check_row(number, row, path, units, seeds))
+        claim_id = row.get("id", "")
+        if claim_id in seen:
+            problems.append(Problem(str(path), number, "id", claim_id, f"duplicate id (first at row {seen[claim_id]})",
+                                    "give each claim its own id", "duplicate-id"))
+        elif claim_id:
+            seen[claim_id] = number
+    problems.extend(baseline_problems(rows, path, units, others or ()))
+    return problems
+
+
+def validate_register(path: Path = paths.CLAIMS, seeds_dir: Path = paths.SEEDS, units_path: Path = paths.UNITS,
+                      restore=None) -> list[Problem]:
+    """Every problem in the register (or a candidates file), in file order (empty list when valid)."""
+    problems: list[Problem] = []
+    units = units_or_problems(units_path, problems)
+    rows = read_register_rows(Path(path), problems, restore)
+    problems.extend(validate_rows(rows, Path(path), seeds_dir, units))
+    return problems
+
+
+def frame_of(rows: Rows) -> pd.DataFrame:
+    """Validated register rows as the typed DataFrame analyses use (numbers as floats, ``per_year``,
+    ``base_unit``; a point figure's ``value_low`` and ``value_high`` equal its ``value``)."""
+    frame = pd.DataFrame([row for _, row in rows], columns=REGISTER_COLUMNS).fillna("")
+    for column in ("value", "value_low", "value_high"):
+        frame[column] = pd.to_numeric(frame[column].replace("", None), errors="raise").astype(float)
+    frame["offset"] = frame["offset"].astype(int)
+    frame["horizon_year"] = pd.to_numeric(frame["horizon_year"].replace("", None)).astype("Int64")
+    is_range = frame["qualifier"].eq("range")
+    frame.loc[~is_range, "value_low"] = frame.loc[~is_range, "value"]
+    frame.loc[~is_range, "value_high"] = frame.loc[~is_range, "value"]
+    frame["per_year"] = frame["unit"].map(vocab.is_per_year).astype(bool)
+    frame["base_unit"] = frame["unit"].map(vocab.base_unit)
+    return frame
+
+
+def load_claims(path: Path = paths.CLAIMS, seeds_dir: Path = paths.SEEDS,
+                units_path: Path = paths.UNITS) -> pd.DataFrame:
+    """The validated register as a DataFrame (numbers as floats); raises RegisterError listing every problem."""
+    problems: list[Problem] = []
+    units = units_or_problems(units_path, problems)
+    rows = read_register_rows(Path(path), problems)
+    problems.extend(validate_rows(rows, Path(path), seeds_dir, units))
+    if problems:
+        raise RegisterError(problems, f"the claims register {Path(path).name} has {len(problems)} problem(s)")
+    return frame_of(rows)
+
+
+def target_claim_ids(path: Path = paths.CLAIMS) -> list[str]:
+    """Ids of the register's target claims, in register order (one target-gap report each)."""
+    claims = load_claims(path)
+    return claims.loc[claims["claim_type"].eq("target"), "id"].tolist()
+
+
+def get_claim(claims: pd.DataFrame, claim_id: str) -> pd.Series:
+    """One claim by id; a clear error naming the known ids when there is none."""
+    if "id" not in claims.columns or not claims["id"].eq(claim_id).any():
+        known = ", ".join(claims["id"]) if "id" in claims.columns else "none"
+        raise ProjectError(f"claim_id {claim_id!r} is not in the register. Fix: use one of: {known}")
+    return claims.loc[claims["id"].eq(claim_id)].iloc[0]
+
+
+def filter_topic(claims: pd.DataFrame, topic: str) -> pd.DataFrame:
+    """Claims of one topic (all when ``topic`` is empty); an unknown topic is an error naming the known ones."""
+    if not topic:
+        return claims
+    chosen = claims.loc[claims["topic"].eq(topic)]
+    if chosen.empty:
+        known = ", ".join(sorted(claims["topic"].unique()))
+        raise ProjectError(f"topic {topic!r} has no claims in the register. Fix: use one of: {known} "
+                           "(or '' for all)")
+    return chosen
+
+
+def exclusion_rows(path: Path, problems: list[Problem], restore=None) -> Rows:
+    """The exclusions' rows as text; file and header problems go to ``problems``."""
+    return read_rows(path, EXCLUSION_COLUMNS, problems, extra_allowed=False, raw=VERBATIM, restore=restore,
+                     what="exclusions list")
+
+
+def exclusion_problems(rows: Rows, path: Path, seeds_dir: Path) -> list[Problem]:
+    """Every problem of exclusion rows: empty cells, unknown or unreadable articles, text not at its offset."""
+    problems: list[Problem] = []
+    seeds = Seeds(Path(seeds_dir))
+    for number, d in rows:
+        for column in EXCLUSION_COLUMNS:
+            if not d.get(column):
+                problems.append(Problem(str(path), number, column, None, "required value is empty",
+                                        f"fill in '{column}'", "empty"))
+        seed = d.get("seed_file", "")
+        found = seeds.text(seed) if seed else None
+        offset = d.get("offset", "")
+        if seed and found is None:
+            problems.append(Problem(str(path), number, "seed_file", seed, seeds.problem(seed), seeds.fix(seed),
+                                    "unknown-seed"))
+        elif offset and not offset.isdigit():
+            problems.append(Problem(str(path), number, "offset", offset, "offset must be a whole number of "
+                                    "characters", "write the 0-based character offset", "bad-offset"))
+        elif found is not None and offset:
+            start = int(offset)
+            if found[start: start + len(d["text"])] != d["text"]:
+                problems.append(Problem(str(path), number, "text", d["text"],
+                                        f"text not found at offset {start} in {seed}",
+                                        "copy the text verbatim from the seed and set its offset", "quote-mismatch"))
+    return problems
+
+
+def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS) -> pd.DataFrame:
+    """The exclusions list, validated (each text must stand at its offset in its seed)."""
+    problems: list[Problem] = []
+    rows = exclusion_rows(Path(path), problems)
+    problems.extend(exclusion_problems(rows, Path(path), seeds_dir))
+    if problems:
+        raise RegisterError(problems, f"the exclusions list {Path(path).name} has {len(problems)} problem(s)")
+    frame = pd.DataFrame([row for _, row in rows], columns=EXCLUSION_COLUMNS).fillna("")
+    frame["offset"] = frame["offset"].astype(int)
+    return frame
+
+
+def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier."""
+    view = pd.DataFrame({
+        "topic": claims["topic"],
+        "claim": claims["id"],
+        "type": claims["claim_type"],
+        "subject": claims["subject"],
+        "amount": [text.claim(r) for r in claims.itertuples()],
+        "qualifier": claims["qualifier"].str.replace("_", " "),
+        "as of": claims["as_of"],
+        "by year": claims["horizon_year"].astype("string").fillna(""),
+        "speaker": claims["speaker"],
+        "quote": claims["quote"],
+        "seed": claims["seed_file"],
+    })
+    return view.sort_values(["topic", "claim"]).set_index(["topic", "claim"])
+
+
+def conversion_sentence(conversions: pd.DataFrame) -> str:
+    """What was converted to US dollars and at which rates (so no conversion is silent)."""
+    if conversions.empty:
+        return "All money amounts are stated in US dollars; nothing was converted."
+    rates = "; ".join(f"{r.claim}: {vocab.base_unit(r.unit)} {r.per_usd:,.2f} per US$ on {r.rate_date} "
+                      f"({r.rate_source})" for r in conversions.itertuples())
+    return f"{len(conversions)} amount(s) converted to US dollars at these rates: {rates}."
