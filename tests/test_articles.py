@@ -159,9 +159,9 @@ def test_latin1_bytes_are_refused_naming_the_byte_and_how_to_resave(project):
     text = table.read_text(encoding="utf-8").replace("Exports to China", "Exportés to China", 1)
     table.write_bytes(text.encode("latin-1"))
     [problem] = article_problems(table, seeds)
-    assert (problem.row, problem.field, problem.value, problem.code) == (2, "headline", "0xe9", "not-utf8")
-    assert "'é' in Latin-1" in problem.message and "line 2" in problem.message
-    assert "UTF-8" in problem.fix and "iconv -f WINDOWS-1252 -t UTF-8" in problem.fix
+    assert (problem.row, problem.value, problem.code) == (2, "byte 0xe9", "not-utf8")
+    assert "byte 0xe9 at line 2" in problem.message and "Latin-1" in problem.message
+    assert "UTF-8" in problem.fix and "iconv -f WINDOWS-1252 -t UTF-8 articles.csv" in problem.fix
     with pytest.raises(ArticlesError) as raised:
         load_articles(table, seeds)
     assert raised.value.exit_code == 2 and "0xe9" in str(raised.value)
@@ -178,8 +178,8 @@ def test_header_and_row_shape_problems(project):
     table.write_text(buffer.getvalue(), encoding="utf-8")
     problems = article_problems(table, seeds)
     assert codes(problems) == [(1, "via", "missing-column"), (1, "source", "extra-column"), (2, "via", "bad-via"),
-                               (3, None, "row-shape"), (None, "seed_file", "missing-article")]
-    assert "double quotes" in problems[3].fix
+                               (3, None, "extra-cells"), (None, "seed_file", "missing-article")]
+    assert "double quotes" in problems[3].fix  # the shifted row is not checked cell by cell
 
 
 def test_a_missing_or_empty_table_is_a_problem_not_a_crash(tmp_path: Path, project):
@@ -188,7 +188,7 @@ def test_a_missing_or_empty_table_is_a_problem_not_a_crash(tmp_path: Path, proje
     assert missing.code == "missing-file"
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
-    assert [p.code for p in article_problems(empty, seeds)] == ["no-header"]
+    assert [p.code for p in article_problems(empty, seeds)] == ["empty-file"]
 
 
 # ------------------------------------------------------------------------------------------- copies table

@@ -11,8 +11,6 @@ Nothing here imports trafilatura, the parser or the register: the check stays li
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pandas as pd
 
 from helpers import paths
+from helpers.datafiles import read_rows as read_data_rows
 from helpers.errors import ArticlesError, Problem
 from helpers.files import restore_cell, write_rows
 
@@ -68,77 +67,15 @@ class Row:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def _undecodable(path: Path, data: bytes, error: UnicodeDecodeError, offset: int) -> Problem:
-    """The problem for a byte that is not UTF-8: which byte, in which row and column, and how to re-save."""
-    bad = data[offset + error.start]
-    prefix = data[offset:offset + error.start].decode("utf-8")
-    row, field = None, None
-    try:
-        records = list(csv.reader(io.StringIO(prefix, newline="")))
-        row = max(len(records), 1)
-        header = records[0] if records else []
-        column = len(records[-1]) - 1 if records else 0
-        field = header[column] if 0 <= column < len(header) and row > 1 else None
-    except csv.Error:
-        pass
-    line = prefix.count("\n") + 1
-    guess = bytes([bad]).decode("cp1252", errors="replace")
-    return Problem(
-        str(path), row, field, f"0x{bad:02x}",
-        f"not UTF-8 text: byte 0x{bad:02x} at line {line} (byte offset {offset + error.start}) is "
-        f"'{guess}' in Latin-1/Windows-1252, a spreadsheet's legacy encoding",
-        f"re-save {path.name} as UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)'; LibreOffice: character set "
-        f"'Unicode (UTF-8)'; or iconv -f WINDOWS-1252 -t UTF-8 {path.name} > fixed.csv && mv fixed.csv "
-        f"{path.name})", "not-utf8")
-
-
 def read_rows(path: Path, columns: Sequence[str], problems: list[Problem]) -> list[Row]:
-    """The non-blank rows of a UTF-8 CSV table (a BOM is accepted), cells stripped and restored from the
-    formula-safe form; problems with the file, its header or a row's shape are appended to ``problems``."""
-    path = Path(path)
-    if not path.is_file():
-        problems.append(Problem(str(path), None, None, None, "file not found",
-                                f"restore it (git checkout -- {paths.shown(path)}) or pass the right path",
-                                "missing-file"))
-        return []
-    data = path.read_bytes()
-    offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    try:
-        text = data[offset:].decode("utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(_undecodable(path, data, error, offset))
-        return []
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if not records or not any(cell.strip() for cell in records[0]):
-        problems.append(Problem(str(path), 1, None, None, "the file has no header row",
-                                f"start the file with the header: {','.join(columns)}", "no-header"))
-        return []
-    header = [cell.strip() for cell in records[0]]
-    for column in [c for c in columns if c not in header]:
-        problems.append(Problem(str(path), 1, column, None, "missing column",
-                                f"add a '{column}' column to the header (columns: {', '.join(columns)})",
-                                "missing-column"))
-    for column in [c for c in header if c not in columns]:
-        problems.append(Problem(str(path), 1, column or None, column, "unknown column",
-                                f"remove it or rename it to one of: {', '.join(columns)}", "extra-column"))
-    for column in {c for c in header if c and header.count(c) > 1}:
-        problems.append(Problem(str(path), 1, column, None, "the column appears twice in the header",
-                                "keep one of them", "duplicate-column"))
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            more = len(record) > len(header)
-            problems.append(Problem(
-                str(path), number, None, f"{len(record)} cells",
-                f"the row has {'more' if more else 'fewer'} cells than the header's {len(header)} columns",
-                "put double quotes around cells that contain commas" if more else
-                "add the missing cells (empty ones too) so every column has its cell", "row-shape"))
-            continue
-        rows.append(Row(number, {name: restore_cell(cell.strip()) for name, cell in zip(header, record,
-                                                                                           strict=True)}))
-    return rows
+    """The non-blank rows of a table, read with the project's data-file reader (UTF-8, a BOM accepted, a
+    byte of another encoding named with how to re-save, size limit), cells stripped and restored from their
+    formula-safe form; problems with the file, its header or a row's cells are appended to ``problems``."""
+    before = len(problems)
+    found = read_data_rows(path, list(columns), problems, extra_allowed=False, restore=restore_cell,
+                           what=Path(path).name)
+    shifted = {p.row for p in problems[before:] if p.code == "extra-cells"}  # cells out of their columns
+    return [Row(number, values) for number, values in found if any(values.values()) and number not in shifted]
 
 
 def seed_names(seeds_dir: Path = paths.SEEDS) -> list[str]:
