@@ -332,7 +332,7 @@ def test_the_command_prints_the_next_command_and_exits_2_on_a_refusal(tmp_path: 
     done = run_cli(command, project, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "added row 7 to" in done.stdout and "Frontier Business Post" in done.stdout
-    assert done.stdout.rstrip().splitlines()[-1].startswith(
+    assert done.stdout.rstrip().splitlines()[-2].startswith(
         f"  make append CANDIDATES={project['suggestions_dir']}/005_frontier-business-post_uzbekistan-to-buy")
     again = run_cli(command, project, tmp_path)
     assert again.returncode == 2 and again.stderr.startswith("error: ") and "already a seed" in again.stderr

@@ -186,7 +186,9 @@ def report(added: Added) -> str:
         lines.append(f"  the page does not give: {', '.join(missing)}; fill them in {rel(added.table)} if you "
                      "know them (the notes say why each is empty)")
     lines += [f"wrote {rel(added.candidates)}", f"wrote {rel(added.exclusions)}",
-              "Review the suggestions (correct ids, types, units and countries; delete rows that are not claims), "
-              "then append them:",
-              f"  make append CANDIDATES={rel(added.candidates)} EXCLUSIONS={rel(added.exclusions)}"]
+              "Review them in a spreadsheet: correct ids, claim types, subjects, countries and units, delete rows "
+              "that are not claims, and delete 'suggested; review' from the notes of each row you checked. Then "
+              "append them:",
+              f"  make append CANDIDATES={rel(added.candidates)} EXCLUSIONS={rel(added.exclusions)}",
+              "(add REVIEWED=1 to that command only if you reviewed every row as it stands)"]
     return "\n".join(lines)
