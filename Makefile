@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh
+.PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh add-article
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ suggest: $(STAMP)  ## candidate claims from an article: make suggest SEED=seeds/
 append: $(STAMP)  ## append reviewed rows: make append CANDIDATES=suggestions/<a>.candidates.csv [EXCLUSIONS=...] [REVIEWED=1]
 	@test -n "$(CANDIDATES)" || { echo "usage: make append CANDIDATES=<file> [EXCLUSIONS=<file>] [REVIEWED=1]" >&2; exit 2; }
 	$(PY) -m helpers.claims append $(CANDIDATES) $(if $(EXCLUSIONS),--exclusions $(EXCLUSIONS)) $(if $(REVIEWED),--reviewed)
+
+add-article: $(STAMP)  ## an article from a saved page or address: make add-article SOURCE=<page.html or https://...>
+	@test -n "$(SOURCE)" || { echo "usage: make add-article SOURCE=<saved .html file or http(s) address>" >&2; exit 2; }
+	$(PY) -m helpers.articles add '$(SOURCE)'
 
 check: $(STAMP)  ## validate the register, exclusions, coverage and rates
 	$(PY) -m helpers.claims check

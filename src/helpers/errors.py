@@ -91,6 +91,15 @@ class ArticleError(ProjectError):
     """An article given to ``suggest`` is empty, not UTF-8, or states no quantity."""
 
 
+class ArticlesError(InputError):
+    """The articles table (data/articles.csv) or its copies table is invalid or out of step with seeds/."""
+
+
+class ArticleSourceError(ProjectError):
+    """A saved page or address given to add-article gives no usable article: the fetch failed, no article
+    text was found, the body is too short, or the article is already a seed."""
+
+
 class BatchLockedError(ProjectError):
     """Another batch holds the lock on the reports directory."""
 

@@ -24,6 +24,9 @@ CONTEXT_META: Path = DATA / "context_figures.meta.json"
 CLAIM_SERIES: Path = DATA / "claim_series.csv"
 BENCHMARKS: Path = DATA / "benchmarks.csv"
 RATES: Path = DATA / "fx_rates.csv"
+#: The articles in seeds/ as sources (outlet, headline, date, address) and other outlets that carried them.
+ARTICLES: Path = DATA / "articles.csv"
+ARTICLE_COPIES: Path = DATA / "article_copies.csv"
 #: Snapshots of the agencies' own series (helpers.snapshots reads them; helpers.refresh writes them).
 SNAPSHOTS: Path = DATA / "snapshots"
 RUN_PLAN: Path = ROOT / "runs.yaml"
