@@ -61,7 +61,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, fx, gap, paths
+from helpers import charts, context, fx, gap, paths, readscope
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -75,6 +75,7 @@ analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth
                               base_year=base_year or None, target_year=target_year or None,
                               baseline_override=baseline_override or None,
                               scenario_rates=scenario_rates, horizon_years=horizon_years)
+readscope.target_gap(analysis, claims_path)  # the batch re-runs this report only when these rows change
 report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
 # %% [markdown]

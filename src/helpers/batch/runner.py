@@ -113,9 +113,10 @@ def run_batch(options: Options) -> BatchSummary:
 def _decide(options: Options, reports: Path, manifest: dict[str, Any], planned: list[PlannedRun]) -> fpr.Snapshot:
     snapshot = fpr.take_snapshot(options.sources)
     for pr in planned:
-        pr.fingerprint = fpr.fingerprint(snapshot, pr.run.notebook_path, pr.parameters, options.show_code)
-        pr.skip, pr.reason = fpr.skip_reason(manifest["runs"].get(pr.run.name), pr.fingerprint, options.sources,
-                                             reports, options.force)
+        record = manifest["runs"].get(pr.run.name)
+        pr.fingerprint = fpr.fingerprint(snapshot, pr.run.notebook_path, pr.parameters, options.show_code,
+                                         record if record and record.get("status") == "ok" else None)
+        pr.skip, pr.reason = fpr.skip_reason(record, pr.fingerprint, options.sources, reports, options.force)
     return snapshot
 
 
