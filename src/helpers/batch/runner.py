@@ -210,6 +210,9 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         finally:
             progress.close()
             shutil.rmtree(state.staging, ignore_errors=True)
+            close = getattr(options.engine, "close", None)  # an engine with a cluster to let go (dask)
+            if callable(close):
+                close()
         if interrupted is not None:  # runs that finished before the interrupt are published and recorded
             for pr in todo:
                 rec = manifest["runs"].get(pr.run.name) or {}
