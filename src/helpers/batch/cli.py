@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where notebooks run: 'local' (kernels of this machine, default) or 'dask' (each on a "
                    "dask.distributed worker; rendering and publishing stay here)")
+    p.add_argument("--warm", action="store_true",
+                   help="start kernels, with pandas and matplotlib imported, before notebooks are assigned (a pool; "
+                   "each notebook still runs in a fresh kernel)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="with --executor dask: the scheduler to join (e.g. tcp://10.0.0.5:8786); default: a "
                    "LocalCluster started for this batch")
@@ -126,6 +129,11 @@ def options_from(args: argparse.Namespace, **seams: Any) -> Options:
         from helpers.batch.dask_engine import DaskEngine
 
         seams["engine"] = DaskEngine(args.scheduler, workers=args.workers or os.cpu_count() or 1)
+    elif args.warm and "engine" not in seams:
+        from helpers.batch.warm import WarmPool
+
+        seams["engine"] = WarmPool(size=args.workers or os.cpu_count() or 1, cwd=seams.get("notebooks_dir")
+                                   or paths.NOTEBOOKS)
     return Options(
         plan_path=args.plan or paths.RUN_PLAN,
         reports_dir=args.reports or paths.REPORTS,

@@ -307,6 +307,9 @@ async def _execute_all(state: BatchState, todo: list[PlannedRun], progress: Prog
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, tick, return_exceptions=True)
+        aclose = getattr(state.options.engine, "aclose", None)  # a pool with kernels still waiting (--warm)
+        if callable(aclose):
+            await aclose()
         if in_main_thread:
             real_remove(signal.SIGTERM)
             signal.signal(signal.SIGTERM, previous_term or signal.SIG_DFL)
