@@ -23,7 +23,7 @@ from typing import Any
 
 from helpers import fingerprint as fpr
 from helpers import manifest as mf
-from helpers.batch import publish
+from helpers.batch import publish, sweeps
 from helpers.batch.lock import BatchLock
 from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult
 from helpers.batch.outcome import reason_text
@@ -223,6 +223,10 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         shutil.rmtree(state.staging, ignore_errors=True)
     summary = BatchSummary(results=[results[pr.run.name] for pr in planned if pr.run.name in results],
                            retired=retired)
+    try:  # the comparison tables of the plan's sweeps (foreach: {grid: ...}), linked from the index
+        manifest["sweeps"] = sweeps.write_tables(reports, [pr.run for pr in planned], manifest)
+    except OSError as exc:
+        print(f"[batch] warning: sweep tables not written: {exc}", file=err)
     _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0)
     if interrupted is not None:
         raise interrupted
