@@ -159,6 +159,9 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
         write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=downloads))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
+    kept = all((reports_dir / d["href"]).is_file() for d in INDEX_DOWNLOADS)
+    if (manifest.get("batch") or {}).get("nothing_changed") and kept:
+        return ""  # nothing ran: the claim reviews and the index's PDF of the last batch that ran still hold
     try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
         from helpers import companions
 

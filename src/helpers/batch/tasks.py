@@ -68,8 +68,8 @@ def note_reads(state: BatchState, fp: fpr.Fingerprint, staging: Path) -> None:
 
     record = reads.read_record(staging)
     (staging / reads.READS_FILE).unlink(missing_ok=True)
-    if record is None:
-        fp.reads, fp.read_hashes = None, None
+    if record is None or not all(Path(f).is_file() for f in record["files"]):
+        fp.reads, fp.read_hashes = None, None  # nothing recorded, or paths of another machine (a cluster worker)
         return
     fp.reads = readdeps.relative(record, state.options.sources)
     fp.read_hashes = readdeps.dependencies(fp.reads, state.snapshot)
