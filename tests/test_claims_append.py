@@ -210,3 +210,11 @@ def test_a_seed_without_its_articles_row_is_refused_with_the_fix_and_nothing_is_
         "articles.csv", "seed_file", SEED, "missing-article")
     assert "make add-article" in problem.fix and "nothing was appended" in str(caught.value)
     assert ((data / "claims.csv").read_bytes(), (data / "exclusions.csv").read_bytes()) == before
+
+
+def test_a_missing_candidates_file_says_to_run_suggest_again(tmp_path, capsys):
+    """Suggestions are not kept in git: the fix is to write them again, not to restore them."""
+    missing = tmp_path / "suggestions" / SEED.replace(".txt", ".candidates.csv")
+    assert main(["append", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"run make suggest SEED=seeds/{SEED} again" in err and "git checkout" not in err
