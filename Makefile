@@ -65,5 +65,14 @@ corpus: $(STAMP)  ## recall and precision of the quantity parser on real newspap
 refresh: $(STAMP)  ## pull the agencies' series into data/snapshots (unreachable: keep them, exit 3)
 	$(PY) -m helpers.refresh $(ARGS)
 
-clean:  ## remove .venv and generated reports
-	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json
+# Everything the batch writes under reports/ (helpers.batch.layout, helpers.manifest, helpers.companions): the
+# report folders (runs/, failed/, lab/, .staging/), the index and its PDF, claims.jsonld, the manifest and any
+# damaged manifest set aside, half-written temporary files and the lock file. reports/README.md stays.
+GENERATED := reports/*/ reports/.staging reports/*.html reports/*.json reports/index.pdf reports/claims.jsonld \
+	reports/manifest.json.damaged-* reports/.*.tmp reports/.lock
+
+clean:  ## remove .venv and every generated report (refused while a batch is writing reports/)
+	@if [ -e reports/.lock ] && command -v flock > /dev/null && ! flock -n reports/.lock true; then \
+		echo "make clean: a batch is writing reports/ (it holds reports/.lock); nothing removed: wait for it to end" >&2; \
+		exit 2; fi
+	rm -rf $(VENV) $(GENERATED)
