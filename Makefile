@@ -10,12 +10,13 @@ ARGS   ?=
 .PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh add-article
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-# The first install takes about 75 s: pip's own progress (one line per package) shows it is moving.
+# The first install takes about two minutes (121 s measured on the 2-core development machine, with other work
+# running on it): pip's own progress (one line per package) shows it is moving.
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "[venv] creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
-	@echo "[venv] installing the pinned dependencies into $(VENV) (first time: about 75 s)"
+	@echo "[venv] installing the pinned dependencies into $(VENV) (first time: about two minutes)"
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -e '.[dev]' \
 		| grep --line-buffered -E '^(Collecting|Installing|Successfully)' || true
 	@$(PY) -c "import helpers, papermill, nbclient" || { echo "[venv] install failed: see pip's output above" >&2; exit 1; }
@@ -49,7 +50,7 @@ add-article: $(STAMP)  ## an article from a saved page or address: make add-arti
 	@test -n "$(SOURCE)" || { echo "usage: make add-article SOURCE=<saved .html file or http(s) address>" >&2; exit 2; }
 	$(PY) -m helpers.articles add '$(SOURCE)'
 
-check: $(STAMP)  ## validate the register, exclusions, coverage and rates
+check: $(STAMP)  ## validate every input of the reports: register, exclusions, articles, coverage, rates...
 	$(PY) -m helpers.claims check
 
 bench: $(STAMP)  ## benchmarks: the batch against the naive loop, its engine against papermill in a pool (minutes)
