@@ -13,14 +13,30 @@ from helpers import paths
 from helpers.claims.append import append_reviewed
 from helpers.claims.inputs import check_inputs
 from helpers.claims.register import read_register_rows
+from helpers.claims.restates import likely_restatements
 from helpers.errors import ProjectError, RegisterError
+
+
+def _proposals() -> list[str]:
+    """Likely restatements of targets nobody has linked (the register has passed its checks)."""
+    from helpers.articles import load_articles
+
+    rows = [row for _, row in read_register_rows(paths.CLAIMS, [])]
+    articles = load_articles()
+    published = dict(zip(articles["seed_file"], articles["published"], strict=True))
+    return [str(p) for p in likely_restatements(rows, published)]
 
 
 def _check() -> str:
     table = check_inputs()
     counts = table["status"].value_counts().to_dict()
-    return (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
+    done = (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
             "0 uncovered; context figures, mapping, benchmarks, units and rates ok")
+    proposals = _proposals()
+    if not proposals:
+        return done + "; no unlinked restatement of a target found"
+    return "\n".join([done, f"{len(proposals)} possible restatement(s) of a target to review:",
+                      *(f"  {p}" for p in proposals)])
 
 
 def _suggest(article: Path, out: Path) -> str:

@@ -16,8 +16,9 @@ import pandas as pd
 
 from helpers import paths, text, vocab
 from helpers.claims.baselines import baseline_problems
+from helpers.claims.restates import restates_problems
 from helpers.claims.rows import Seeds, check_row
-from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS, VERBATIM
+from helpers.claims.schema import EXCLUSION_COLUMNS, OPTIONAL_COLUMNS, REGISTER_COLUMNS, VERBATIM
 from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
 
@@ -25,9 +26,17 @@ Rows = list[tuple[int, dict[str, str]]]
 
 
 def read_register_rows(path: Path, problems: list[Problem], restore=None) -> Rows:
-    """The register's rows as text (spreadsheet row, cells); file and header problems go to ``problems``."""
-    return read_rows(path, REGISTER_COLUMNS, problems, extra_allowed=False, raw=VERBATIM, restore=restore,
+    """The register's rows as text (spreadsheet row, cells); file and header problems go to ``problems``.
+
+    A file without an optional column (``restates``: written before it existed) reads it as empty."""
+    found: list[Problem] = []
+    rows = read_rows(path, REGISTER_COLUMNS, found, extra_allowed=False, raw=VERBATIM, restore=restore,
                      what="claims register" if Path(path).name == paths.CLAIMS.name else "candidates file")
+    problems.extend(p for p in found if not (p.code == "missing-column" and p.field in OPTIONAL_COLUMNS))
+    for _, row in rows:
+        for column in OPTIONAL_COLUMNS:
+            row[column] = row.get(column) or ""
+    return rows
 
 
 def units_or_problems(units_path: Path, problems: list[Problem]) -> dict[str, vocab.Unit]:
@@ -41,8 +50,8 @@ def units_or_problems(units_path: Path, problems: list[Problem]) -> dict[str, vo
 
 def validate_rows(rows: Rows, path: Path, seeds_dir: Path, units: dict[str, vocab.Unit],
                   others: Rows | None = None) -> list[Problem]:
-    """Every problem of register rows: each row's cells, quote and unit; duplicate ids; baseline links (which may
-    also name ``others``, rows already in the register)."""
+    """Every problem of register rows: each row's cells, quote and unit; duplicate ids; baseline and restatement
+    links (which may also name ``others``, rows already in the register)."""
     problems: list[Problem] = []
     seeds = Seeds(Path(seeds_dir))
     seen: dict[str, int] = {}
@@ -55,6 +64,7 @@ def validate_rows(rows: Rows, path: Path, seeds_dir: Path, units: dict[str, voca
         elif claim_id:
             seen[claim_id] = number
     problems.extend(baseline_problems(rows, path, units, others or ()))
+    problems.extend(restates_problems(rows, path, units, others or ()))
     return problems
 
 
