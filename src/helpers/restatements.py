@@ -165,8 +165,9 @@ def summary(table: pd.DataFrame) -> str:
                 f"as {first['amount']}" + (f" by {first['target_year']}." if first["target_year"] != NO_YEAR
                                            else " with no target year."))
     outlets = table["outlet"].nunique()
+    year = f" by {first['target_year']}" if first["target_year"] != NO_YEAR else " with no target year"
     words = [f"This target was stated {text.number(len(table))} times by {text.number(outlets)} "
-             f"outlet{'s' if outlets != 1 else ''}, first by {_said(first)} as {first['amount']}."]
+             f"outlet{'s' if outlets != 1 else ''}, first by {_said(first)} as {first['amount']}{year}."]
     changed = table.loc[table["changed"]]
     for _, row in changed.iterrows():
         words.append(f"Flag: {_said(row)} restated it with a change: {row['change']}.")

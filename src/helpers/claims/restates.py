@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import vocab
+from helpers import text, vocab
 from helpers.claims.baselines import measure_mismatch
 from helpers.errors import Problem
 
@@ -189,10 +189,12 @@ def likely_restatements(rows: Sequence[Mapping[str, str]],
             if similarity < SIMILAR_SUBJECTS:
                 continue
             earlier, later = (b, a) if _date_later(when(a), when(b)) else (a, b)
+            unit = earlier.get("unit", "")
+            currency = vocab.currency_of(unit)
             why = (f"both targets of {earlier.get('geo')}"
                    + (f" and {earlier.get('partner')}" if earlier.get("partner") else "")
-                   + f" in {vocab.base_unit(earlier.get('unit', ''))}"
-                   + (" a year" if vocab.is_per_year(earlier.get("unit", "")) else "")
+                   + f" in {text.currency_label(currency) if currency else vocab.base_unit(unit)}"
+                   + (text.A_YEAR if vocab.is_per_year(unit) else "")
                    + f", subjects {round(similarity * 100)}% the same words, in different articles")
             if (earlier.get("geo"), earlier.get("partner")) != (later.get("geo"), later.get("partner")):
                 why += f" (geo and partner in the other order: write them as on {earlier['id']})"
