@@ -3,6 +3,11 @@ files without the column still read; the detector proposes unlinked restatements
 
 from __future__ import annotations
 
+import csv
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +169,40 @@ def test_facts_are_never_proposed():
     register = rows()[3:]
     register[0]["claim_type"] = "fact"
     assert likely_restatements(register) == []
+
+
+def test_a_new_articles_candidates_get_their_likely_restatements():
+    register, new = rows()[:4], rows()[4:]
+    new[0]["notes"] = "suggested; review"
+    (proposal,) = claims.restates.proposals_for(new, register)
+    assert (proposal.claim, proposal.earlier) == ("pk-uz-trade-nation", "pk-uz-trade-app")
+    assert claims.restates.proposals_for(rows()[:1], rows()[3:4]) == []
+
+
+@pytest.mark.slow
+def test_make_check_lists_likely_restatements(tmp_path):
+    data, seeds = tmp_path / "data", tmp_path / "seeds"
+    shutil.copytree(paths.DATA, data)
+    shutil.copytree(paths.SEEDS, seeds)
+    env = {**os.environ, "PAKCLAIMS_DATA": str(data), "PAKCLAIMS_SEEDS": str(seeds)}
+
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "helpers.claims", "check"], cwd=paths.ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    first = check()
+    assert first.returncode == 0 and "no unlinked restatement of a target found" in first.stdout
+    with open(data / "claims.csv", encoding="utf-8", newline="") as handle:
+        register = list(csv.DictReader(handle))
+    iran = next(r for r in register if r["id"] == "pk-ir-trade-target")
+    iran.update(partner="Uzbekistan", subject="Pakistan-Uzbekistan bilateral trade goal")
+    write_register(data / "claims.csv", register)
+    second = check()
+    assert second.returncode == 0, second.stderr
+    assert "1 possible restatement(s) of a target to review:" in second.stdout
+    assert "pk-ir-trade-target may restate pk-uz-trade-target" in second.stdout
+    iran["restates"] = "pk-uz-trade-target"
+    iran["subject"] = next(r for r in register if r["id"] == "pk-uz-trade-target")["subject"]
+    write_register(data / "claims.csv", register)
+    third = check()
+    assert third.returncode == 0 and "no unlinked restatement" in third.stdout, third.stderr

@@ -13,18 +13,27 @@ from helpers import paths
 from helpers.claims.append import append_reviewed
 from helpers.claims.inputs import check_inputs
 from helpers.claims.register import read_register_rows
-from helpers.claims.restates import likely_restatements
+from helpers.claims.restates import likely_restatements, proposals_for
 from helpers.errors import ProjectError, RegisterError
+from helpers.files import restore_cell
+
+
+def _published() -> dict[str, str]:
+    """Each seed's publication date, from the articles table (empty when the table cannot be read)."""
+    from helpers.articles import load_articles
+    from helpers.errors import ArticlesError
+
+    try:
+        articles = load_articles()
+    except ArticlesError:
+        return {}  # the register check reports the table's problems; dates only order the proposals
+    return dict(zip(articles["seed_file"], articles["published"], strict=True))
 
 
 def _proposals() -> list[str]:
     """Likely restatements of targets nobody has linked (the register has passed its checks)."""
-    from helpers.articles import load_articles
-
     rows = [row for _, row in read_register_rows(paths.CLAIMS, [])]
-    articles = load_articles()
-    published = dict(zip(articles["seed_file"], articles["published"], strict=True))
-    return [str(p) for p in likely_restatements(rows, published)]
+    return [str(p) for p in likely_restatements(rows, _published())]
 
 
 def _check() -> str:
@@ -43,12 +52,17 @@ def _suggest(article: Path, out: Path) -> str:
     from helpers.suggest import write_suggestions  # the parser is loaded only for this command
 
     problems: list = []
-    existing = {row.get("id", "") for _, row in read_register_rows(paths.CLAIMS, problems)}
+    register = [row for _, row in read_register_rows(paths.CLAIMS, problems)]
+    existing = {row.get("id", "") for row in register}
     if problems:
         raise RegisterError(problems, f"the claims register has {len(problems)} problem(s)")
     candidates, exclusions = write_suggestions(article, out, existing)
     command = f"make append CANDIDATES={paths.shown(candidates)} EXCLUSIONS={paths.shown(exclusions)}"
-    return (f"wrote {paths.shown(candidates)}\nwrote {paths.shown(exclusions)}\n"
+    new = [row for _, row in read_register_rows(candidates, [], restore=restore_cell)]
+    hints = [f"  {p}\n" for p in proposals_for(new, register, _published())]
+    restated = (f"Possible restatements of a target already stated (check them while reviewing):\n{''.join(hints)}"
+                if hints else "")
+    return (f"wrote {paths.shown(candidates)}\nwrote {paths.shown(exclusions)}\n{restated}"
             "Review them in a spreadsheet: correct ids, claim types, subjects, countries and units (a trade target is "
             "usually USD/yr), delete rows that are not claims, and delete 'suggested; review' from the notes of "
             "each row you checked. Then append them:\n"

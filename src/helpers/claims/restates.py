@@ -200,3 +200,11 @@ def likely_restatements(rows: Sequence[Mapping[str, str]],
                 why += f" (geo and partner in the other order: write them as on {earlier['id']})"
             found.append(Proposal(later["id"], earlier["id"], similarity, why))
     return sorted(found, key=lambda p: (-p.similarity, p.claim, p.earlier))
+
+
+def proposals_for(new: Sequence[Mapping[str, str]], register: Sequence[Mapping[str, str]],
+                  published: Mapping[str, str] | None = None) -> list[Proposal]:
+    """Likely restatements between candidate rows ``new`` (a new article's suggestions) and the register, or
+    among the candidates: the links a reviewer should consider before appending them."""
+    ids = {row.get("id", "") for row in new}
+    return [p for p in likely_restatements([*register, *new], published) if p.claim in ids or p.earlier in ids]
