@@ -142,3 +142,10 @@ def test_an_empty_register_has_no_histories(tmp_path):
     write_register(world.claims, [])
     frame = claims.load_claims(world.claims, world.seeds)
     assert restatements.histories(frame).empty
+
+
+def test_the_register_view_shows_links_only_when_there_are_some(world):
+    frame, _ = tables(world)
+    view = claims.readable_table(frame)
+    assert view.loc[("trade", "pk-ir-trade-2030"), "restates"] == "pk-ir-trade-2028"
+    assert "restates" not in claims.readable_table(claims.load_claims()).columns

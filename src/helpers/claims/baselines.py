@@ -50,6 +50,25 @@ def measure_mismatch(target: Mapping[str, str], other: Mapping[str, str], units:
     return None
 
 
+def rows_by_id(rows: Sequence[Row], others: Sequence[Row] = ()) -> dict[str, Mapping[str, str]]:
+    """Each id's row among ``rows`` then ``others`` (the first row of an id counts)."""
+    by_id: dict[str, Mapping[str, str]] = {}
+    for _, row in [*rows, *others]:
+        by_id.setdefault(row.get("id", ""), row)
+    return by_id
+
+
+def cycle_through(claim_id: str, first: str, column: str, by_id: Mapping[str, Mapping[str, str]]) -> list[str] | None:
+    """The ids of the cycle that following ``column`` from ``claim_id`` (which names ``first``) comes back to
+    ``claim_id`` by (``[claim_id, first, ..., claim_id]``), or None when the links end elsewhere."""
+    chain, seen, step = [claim_id], {claim_id}, first
+    while step and step in by_id and step not in seen:
+        chain.append(step)
+        seen.add(step)
+        step = by_id[step].get(column, "")
+    return [*chain, claim_id] if step == claim_id else None
+
+
 def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab.Unit],
                       others: Sequence[Row] = ()) -> list[Problem]:
     """Every problem with the ``baseline_id`` links of ``rows``: unknown ids, self-references, cycles, targets
@@ -57,9 +76,7 @@ def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
     counts. ``others`` are rows a baseline may name but that are not checked (the register, when ``rows`` are
     candidates to append to it)."""
     f = str(path)
-    by_id: dict[str, Mapping[str, str]] = {}
-    for _, row in [*rows, *others]:
-        by_id.setdefault(row.get("id", ""), row)
+    by_id = rows_by_id(rows, others)
     problems: list[Problem] = []
     for number, row in rows:
         claim_id, base_id = row.get("id", ""), row.get("baseline_id", "")
@@ -78,13 +95,9 @@ def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
             add("baseline_id", "no claim has this id",
                 "name the id of the claim that states the baseline, or leave it empty", "unknown-baseline")
             continue
-        chain, seen, step = [claim_id], {claim_id}, base_id
-        while step and step in by_id and step not in seen:
-            chain.append(step)
-            seen.add(step)
-            step = by_id[step].get("baseline_id", "")
-        if step == claim_id:
-            add("baseline_id", f"the baselines form a cycle ({' -> '.join([*chain, claim_id])})",
+        cycle = cycle_through(claim_id, base_id, "baseline_id", by_id)
+        if cycle is not None:
+            add("baseline_id", f"the baselines form a cycle ({' -> '.join(cycle)})",
                 "a baseline states a starting level: empty baseline_id on the claim that is the baseline",
                 "baseline-cycle")
             continue

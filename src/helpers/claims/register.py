@@ -178,7 +178,8 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
 
 
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier."""
+    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier (and, when
+    the register links restated targets, the earlier statement each restates)."""
     view = pd.DataFrame({
         "topic": claims["topic"],
         "claim": claims["id"],
@@ -192,6 +193,8 @@ def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
         "quote": claims["quote"],
         "seed": claims["seed_file"],
     })
+    if "restates" in claims.columns and claims["restates"].fillna("").ne("").any():
+        view["restates"] = claims["restates"].fillna("")  # the earlier statement of a restated target
     return view.sort_values(["topic", "claim"]).set_index(["topic", "claim"])
 
 

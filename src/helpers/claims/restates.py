@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import text, vocab
-from helpers.claims.baselines import measure_mismatch
+from helpers.claims.baselines import cycle_through, measure_mismatch, rows_by_id
 from helpers.errors import Problem
 
 Row = tuple[int, Mapping[str, str]]
@@ -49,9 +49,7 @@ def restates_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
     statements that are not targets, statements of another measure, and statements dated after the row.
     ``others`` are rows a link may name but that are not checked (the register, for candidates)."""
     f = str(path)
-    by_id: dict[str, Mapping[str, str]] = {}
-    for _, row in [*rows, *others]:
-        by_id.setdefault(row.get("id", ""), row)
+    by_id = rows_by_id(rows, others)
     problems: list[Problem] = []
     for number, row in rows:
         claim_id, earlier_id = row.get("id", ""), row.get(COLUMN, "")
@@ -75,13 +73,9 @@ def restates_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
                 "leave restates empty on facts and estimates (or correct claim_type to 'target')",
                 "restates-from-non-target")
             continue
-        chain, seen, step = [claim_id], {claim_id}, earlier_id
-        while step and step in by_id and step not in seen:
-            chain.append(step)
-            seen.add(step)
-            step = by_id[step].get(COLUMN, "")
-        if step == claim_id:
-            add(f"the restatements form a cycle ({' -> '.join([*chain, claim_id])})",
+        cycle = cycle_through(claim_id, earlier_id, COLUMN, by_id)
+        if cycle is not None:
+            add(f"the restatements form a cycle ({' -> '.join(cycle)})",
                 "the first statement of a target restates nothing: empty restates on the earliest row",
                 "restates-cycle")
             continue
