@@ -96,7 +96,7 @@ from helpers import restatements
 
 restated = restatements.report_section(claim_id, claims_path)
 report.say(restated.sentence)
-report.table(restated.table, "restatements", show=restated.view)
+report.table(restated.table, "restatements", show=restated.view, caption=restated.caption)
 
 # %% [markdown]
 # ## Baseline, target and the gap between them

@@ -183,6 +183,7 @@ class Section:
     sentence: str
     table: pd.DataFrame
     view: pd.DataFrame
+    caption: str = "Every statement of the target, first to latest"
 
 
 def view_of(table: pd.DataFrame) -> pd.DataFrame:
