@@ -206,3 +206,13 @@ def test_make_check_lists_likely_restatements(tmp_path):
     write_register(data / "claims.csv", register)
     third = check()
     assert third.returncode == 0 and "no unlinked restatement" in third.stdout, third.stderr
+
+
+def test_subjects_are_compared_without_the_economies():
+    register = rows()[3:]
+    register[0]["subject"] = "Trade (Pakistan, Uzbekistan)"
+    register[1]["subject"] = "Pakistan-Uzbekistan bilateral trade target"
+    (proposal,) = likely_restatements(register)
+    assert proposal.similarity == 1
+    register[1]["subject"] = "Barter trade"  # a part of trade, not the same measure
+    assert likely_restatements(register) == []

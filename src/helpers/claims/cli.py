@@ -12,10 +12,9 @@ from pathlib import Path
 from helpers import paths
 from helpers.claims.append import append_reviewed
 from helpers.claims.inputs import check_inputs
-from helpers.claims.register import read_register_rows
-from helpers.claims.restates import likely_restatements, proposals_for
+from helpers.claims.register import read_register_rows, restatement_hints
+from helpers.claims.restates import likely_restatements
 from helpers.errors import ProjectError, RegisterError
-from helpers.files import restore_cell
 
 
 def _published() -> dict[str, str]:
@@ -58,8 +57,7 @@ def _suggest(article: Path, out: Path) -> str:
         raise RegisterError(problems, f"the claims register has {len(problems)} problem(s)")
     candidates, exclusions = write_suggestions(article, out, existing)
     command = f"make append CANDIDATES={paths.shown(candidates)} EXCLUSIONS={paths.shown(exclusions)}"
-    new = [row for _, row in read_register_rows(candidates, [], restore=restore_cell)]
-    hints = [f"  {p}\n" for p in proposals_for(new, register, _published())]
+    hints = [f"  {hint}\n" for hint in restatement_hints(candidates, paths.CLAIMS, _published())]
     restated = (f"Possible restatements of a target already stated (check them while reviewing):\n{''.join(hints)}"
                 if hints else "")
     return (f"wrote {paths.shown(candidates)}\nwrote {paths.shown(exclusions)}\n{restated}"

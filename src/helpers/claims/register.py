@@ -16,11 +16,12 @@ import pandas as pd
 
 from helpers import paths, text, vocab
 from helpers.claims.baselines import baseline_problems
-from helpers.claims.restates import restates_problems
+from helpers.claims.restates import proposals_for, restates_problems
 from helpers.claims.rows import Seeds, check_row
 from helpers.claims.schema import EXCLUSION_COLUMNS, OPTIONAL_COLUMNS, REGISTER_COLUMNS, VERBATIM
 from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
+from helpers.files import restore_cell
 
 Rows = list[tuple[int, dict[str, str]]]
 
@@ -76,6 +77,16 @@ def validate_register(path: Path = paths.CLAIMS, seeds_dir: Path = paths.SEEDS, 
     rows = read_register_rows(Path(path), problems, restore)
     problems.extend(validate_rows(rows, Path(path), seeds_dir, units))
     return problems
+
+
+def restatement_hints(candidates: Path, claims_path: Path = paths.CLAIMS,
+                      published: dict[str, str] | None = None) -> list[str]:
+    """Likely restatements between a new article's candidates file and the register (or among the candidates),
+    each as a line telling the reviewer which ``restates`` value to set; unreadable files give none (their
+    problems are reported by the commands that check them)."""
+    new = [row for _, row in read_register_rows(Path(candidates), [], restore=restore_cell)]
+    register = [row for _, row in read_register_rows(Path(claims_path), [])]
+    return [str(p) for p in proposals_for(new, register, published)]
 
 
 def frame_of(rows: Rows) -> pd.DataFrame:

@@ -32,6 +32,8 @@ GOAL_WORDS: frozenset[str] = frozenset({"target", "targets", "goal", "goals", "a
                                         "objectives", "ambition", "pledge", "plan", "planned", "envisaged"})
 STOP_WORDS: frozenset[str] = frozenset({"the", "a", "an", "of", "to", "in", "for", "and", "by", "on", "with",
                                         "s", "its", "their", "new", "total", "annual", "yearly"})
+#: Words that only repeat that a figure is between the two economies (compared on their own).
+BILATERAL: frozenset[str] = frozenset({"bilateral", "between", "two", "way", "countries", "sides"})
 #: Share of subject words two targets must have in common to be proposed as one measure.
 SIMILAR_SUBJECTS = 0.6
 NOT_SAME = re.compile(r"not a restatement of ([a-z0-9]+(?:-[a-z0-9]+)*)")
@@ -115,16 +117,17 @@ class Proposal:
                 f"on {self.claim}; if not, write 'not a restatement of {self.earlier}' in its notes")
 
 
-def subject_words(subject: str) -> frozenset[str]:
-    """What a subject measures, as words: lower case, without goal words and filler ("Pakistan-Iran bilateral
-    trade goal" -> {pakistan, iran, bilateral, trade})."""
+def subject_words(subject: str, drop: frozenset[str] = frozenset()) -> frozenset[str]:
+    """What a subject measures, as words: lower case, without goal words, filler and the words in ``drop``
+    ("Pakistan-Iran bilateral trade goal" -> {pakistan, iran, bilateral, trade})."""
     words = re.findall(r"[a-z0-9]+", str(subject or "").casefold().replace("’", "'"))
-    return frozenset(w for w in words if w not in GOAL_WORDS and w not in STOP_WORDS)
+    return frozenset(w for w in words if w not in GOAL_WORDS and w not in STOP_WORDS and w not in drop)
 
 
-def subject_similarity(a: str, b: str) -> float:
-    """Shared words over all words of two subjects (0 to 1; 1 when both say the same in the same words)."""
-    first, second = subject_words(a), subject_words(b)
+def subject_similarity(a: str, b: str, drop: frozenset[str] = frozenset()) -> float:
+    """Shared words over all words of two subjects (0 to 1; 1 when both say the same in the same words), not
+    counting the words in ``drop`` (the economies, compared on their own)."""
+    first, second = subject_words(a, drop), subject_words(b, drop)
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
@@ -179,7 +182,9 @@ def likely_restatements(rows: Sequence[Mapping[str, str]],
                 continue
             if (a["id"], b["id"]) in refused or (b["id"], a["id"]) in refused or not _same_measure(a, b):
                 continue
-            similarity = subject_similarity(a.get("subject", ""), b.get("subject", ""))
+            places = " ".join(str(r.get(c) or "") for r in (a, b) for c in ("geo", "partner"))
+            drop = subject_words(places) | BILATERAL
+            similarity = subject_similarity(a.get("subject", ""), b.get("subject", ""), drop)
             if similarity < SIMILAR_SUBJECTS:
                 continue
             earlier, later = (b, a) if _date_later(when(a), when(b)) else (a, b)
