@@ -84,7 +84,7 @@ def test_the_summary_flags_each_change_in_words(world):
     sentence = restatements.section(*tables(world), "pk-ir-trade-goal").sentence
     assert sentence.startswith("This target was stated 3 times by 3 outlets, first by Dawn (2025-03-10) as "
                                "$5.0 billion a year by 2028.")
-    assert ("Flag: The Express Tribune (2025-09-17) restated it with a change: amount raised from $5.0 billion a "
+    assert ("Flag: The Express Tribune (2025-09-16) restated it with a change: amount raised from $5.0 billion a "
             "year to $10.0 billion a year; target year moved from 2028 to 2030.") in sentence
     assert "Flag: Business Recorder (2026-01-05) restated it with a change: no target year stated" in sentence
 

@@ -151,8 +151,9 @@ def history(claims: pd.DataFrame, articles: pd.DataFrame | None, claim_id: str) 
 
 
 def _said(row: pd.Series) -> str:
-    date = row["published"] if row["published"] != UNDATED else row["stated"]
-    return f"{row['outlet']} ({date})" if date != UNDATED else f"{row['outlet']} (undated)"
+    """The outlet with the date the target was stated there (else the article's publication date)."""
+    date = row["stated"] if row["stated"] != UNDATED else row["published"]
+    return f"{row['outlet']} ({date})"
 
 
 def summary(table: pd.DataFrame) -> str:
