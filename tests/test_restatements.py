@@ -149,3 +149,15 @@ def test_the_register_view_shows_links_only_when_there_are_some(world):
     view = claims.readable_table(frame)
     assert view.loc[("trade", "pk-ir-trade-2030"), "restates"] == "pk-ir-trade-2028"
     assert "restates" not in claims.readable_table(claims.load_claims()).columns
+
+
+def test_a_seed_without_an_articles_row_does_not_stop_the_report(world):
+    lines = world.articles.read_text(encoding="utf-8").splitlines(keepends=True)
+    world.articles.write_text("".join(line for line in lines if not line.startswith("101_dawn.txt")),
+                              encoding="utf-8")
+    found = restatements.report_section("pk-ir-trade-goal", world.claims, world.articles, world.seeds)
+    assert found.table[["outlet", "published"]].iloc[0].tolist() == ["101_dawn.txt", restatements.UNDATED]
+    assert found.sentence.startswith("This target was stated 3 times by 3 outlets, first by 101_dawn.txt "
+                                     "(2025-03-10)")
+    world.articles.unlink()
+    assert restatements.index_table(world.claims, world.articles, world.seeds)["rows"][0][2] == "101_dawn.txt"

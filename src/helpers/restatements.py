@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import paths, text, vocab
-from helpers.articles import load_articles
+from helpers.articles import ARTICLE_COLUMNS, read_rows
 from helpers.claims import load_claims
 from helpers.claims.restates import COLUMN
 from helpers.errors import ProjectError
@@ -90,6 +90,14 @@ def _articles_by_seed(articles: pd.DataFrame | None) -> dict[str, dict[str, str]
     if articles is None or articles.empty:
         return {}
     return {row["seed_file"]: dict(row) for _, row in articles.fillna("").iterrows()}
+
+
+def read_articles(path: Path = paths.ARTICLES) -> pd.DataFrame:
+    """The articles table as it stands, read leniently: a history names what it can (a seed without a row, or
+    a table that cannot be read, shows its file name and "undated"); ``make check`` and ``make add-article``
+    report the table's problems, a report does not fail on them."""
+    rows = read_rows(Path(path), ARTICLE_COLUMNS, []) if Path(path).exists() else []
+    return pd.DataFrame([{c: r.data.get(c, "") for c in ARTICLE_COLUMNS} for r in rows], columns=ARTICLE_COLUMNS)
 
 
 def histories(claims: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -204,7 +212,7 @@ def report_section(claim_id: str, claims_path: Path | str = "", articles_path: P
     own currency (not converted), outlets and dates, and the flagged changes. ``claims_path`` empty: the
     register."""
     claims = load_claims(Path(claims_path) if claims_path else paths.CLAIMS, seeds_dir)
-    return section(claims, load_articles(articles_path, seeds_dir), claim_id)
+    return section(claims, read_articles(articles_path), claim_id)
 
 
 def index_table(claims_path: Path = paths.CLAIMS, articles_path: Path = paths.ARTICLES,
@@ -212,7 +220,7 @@ def index_table(claims_path: Path = paths.CLAIMS, articles_path: Path = paths.AR
     """The histories of all targets as plain data for the index page: ``caption`` (a sentence), ``columns``
     (labels), ``rows`` (lists of text, one per statement, grouped by target, first to latest), ``flagged``
     (restatements that changed the amount or the year) and ``restated`` (targets stated more than once)."""
-    table = histories(load_claims(claims_path, seeds_dir), load_articles(articles_path, seeds_dir))
+    table = histories(load_claims(claims_path, seeds_dir), read_articles(articles_path))
     counts = table.groupby("target").size() if not table.empty else pd.Series(dtype=int)
     restated, flagged = int((counts > 1).sum()), int(table["changed"].sum()) if not table.empty else 0
     targets = len(counts)

@@ -18,15 +18,14 @@ from helpers.errors import ProjectError, RegisterError
 
 
 def _published() -> dict[str, str]:
-    """Each seed's publication date, from the articles table (empty when the table cannot be read)."""
-    from helpers.articles import load_articles
-    from helpers.errors import ArticlesError
+    """Each seed's publication date, from the articles table as it stands (its problems are reported by the
+    check of the articles; here dates only order the proposals)."""
+    from helpers.articles import ARTICLE_COLUMNS, read_rows
 
-    try:
-        articles = load_articles()
-    except ArticlesError:
-        return {}  # the register check reports the table's problems; dates only order the proposals
-    return dict(zip(articles["seed_file"], articles["published"], strict=True))
+    if not paths.ARTICLES.exists():
+        return {}
+    return {r.data.get("seed_file", ""): r.data.get("published", "") for r in read_rows(paths.ARTICLES,
+                                                                                        ARTICLE_COLUMNS, [])}
 
 
 def _proposals() -> list[str]:
