@@ -161,3 +161,14 @@ def test_a_seed_without_an_articles_row_does_not_stop_the_report(world):
                                      "(2025-03-10)")
     world.articles.unlink()
     assert restatements.index_table(world.claims, world.articles, world.seeds)["rows"][0][2] == "101_dawn.txt"
+
+
+def test_two_later_statements_of_one_target_stay_in_one_history(tmp_path):
+    register = rows()
+    register[2]["restates"] = "pk-ir-trade-2028"  # both later articles restate the first one
+    world = write_world(tmp_path, register)
+    table = restatements.history(*tables(world), "pk-ir-trade-2028")
+    assert table["claim"].tolist() == ["pk-ir-trade-2028", "pk-ir-trade-2030", "pk-ir-trade-goal"]
+    assert table["target"].eq("pk-ir-trade-goal").all()
+    assert table["change"].iloc[2] == "amount raised from $5.0 billion a year to $10.0 billion a year; no target " \
+                                      "year stated (it was 2028)"
