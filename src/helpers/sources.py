@@ -3,8 +3,9 @@
 A report names its claims and context rows in ``key_figures.json`` and in its tables (claim and context
 ids in cells). ``used_ids`` finds them; ``sources_frame`` turns them into one row each with what the row
 says, who said it or who published it, when, and its address. The article behind a claim comes from
-``article_of(claim)``: for now ``seed_article`` (the seed file), later a table of articles with outlet,
-headline, date and address can be passed in instead, with no change to the callers.
+``article_of(claim)``: by default ``seed_article``, which reads the articles table (``data/articles.csv``:
+outlet, headline, date, author, address, language; one row per seed file) and falls back to the seed file
+for a seed the table does not describe.
 """
 
 from __future__ import annotations
@@ -14,28 +15,64 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-SOURCE_COLUMNS = ["kind", "id", "what", "value", "unit", "words", "source", "date", "address"]
+from helpers import paths
+
+SOURCE_COLUMNS = ["kind", "id", "what", "value", "unit", "words", "source", "date", "address", "article"]
 _SPLIT = re.compile(r"[\s,;()\[\]]+")
 
 
 @dataclass(frozen=True)
 class Article:
-    """Where a claim first appeared: headline (or file name), address, outlet, date, author."""
+    """Where a claim first appeared: headline (or file name), address, outlet, date, author, language."""
 
     name: str
     url: str
     publisher: str = ""
     date: str = ""
     author: str = ""
+    language: str = ""
+
+    @property
+    def linkable(self) -> bool:
+        """Whether ``url`` is a web address a page may link to (a seed file path is not)."""
+        return self.url.startswith(("https://", "http://"))
+
+
+@lru_cache(maxsize=4)
+def _articles(path: str, stamp: float) -> dict[str, Article]:
+    """{seed file: Article} from a validated articles table (cached per file version)."""
+    from helpers.articles import load_articles
+
+    table = load_articles(Path(path))
+    return {str(row["seed_file"]): Article(name=row["headline"] or f"seeds/{row['seed_file']}",
+                                           url=row["url"] or f"seeds/{row['seed_file']}",
+                                           publisher=row["outlet"], date=row["published"],
+                                           author=row["author"], language=row["language"])
+            for row in table.to_dict("records")}
+
+
+def articles(path: str | Path | None = None) -> dict[str, Article]:
+    """Every article of the articles table by seed file (``data/articles.csv`` unless ``path``); an empty
+    mapping when there is no table. Raises ``ArticlesError`` (every problem listed) when it is invalid."""
+    path = Path(path) if path is not None else paths.ARTICLES
+    if not path.is_file():
+        return {}
+    return _articles(str(path), path.stat().st_mtime_ns)
 
 
 def seed_article(claim: Mapping[str, object]) -> Article:
-    """The article of a claim as the register knows it today: its seed file (``seeds/<file>``)."""
+    """The article a claim was read from: its row of the articles table (headline, address, outlet, date,
+    author, language); a seed the table does not describe is named by its file (``seeds/<file>``), with
+    the claim's date."""
     seed = str(claim.get("seed_file") or "")
+    known = articles().get(seed)
+    if known is not None:
+        return known
     return Article(name=f"seeds/{seed}", url=f"seeds/{seed}", date=str(claim.get("as_of") or ""))
 
 
@@ -103,7 +140,8 @@ def sources_frame(claim_ids: Iterable[str], context_ids: Iterable[str], claims: 
         rows.append({"kind": "claim", "id": claim_id, "what": _text(claim.get("subject")),
                      "value": _number(claim.get("value"), claim.get("value_low")), "unit": _text(claim.get("unit")),
                      "words": _text(claim.get("quote")), "source": source,
-                     "date": article.date or _text(claim.get("as_of")), "address": article.url})
+                     "date": article.date or _text(claim.get("as_of")), "address": article.url,
+                     "article": article.name})
     by_row = context.set_index("id", drop=False)
     for row_id in context_ids:
         if row_id not in by_row.index:
@@ -116,7 +154,8 @@ def sources_frame(claim_ids: Iterable[str], context_ids: Iterable[str], claims: 
                      "words": _text(row.get("excerpt")),
                      "source": ", ".join(x for x in (_text(row.get("source_publisher")),
                                                       _text(row.get("source_title"))) if x),
-                     "date": _text(row.get("year")), "address": _text(row.get("source_url"))})
+                     "date": _text(row.get("year")), "address": _text(row.get("source_url")),
+                     "article": _text(row.get("source_title"))})
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 
