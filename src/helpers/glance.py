@@ -125,10 +125,19 @@ def headline_figures(folder: str | Path, limit: int = HEADLINE_LIMIT) -> tuple[l
     if not path.is_file():
         return [], 0
     figures = list(json.loads(path.read_text(encoding="utf-8")).get("figures") or [])
-    shown = [{"label": str(f.get("label") or f.get("name") or ""),
-              "value": "n/a" if f.get("value") is None else text.amount(f["value"], str(f.get("unit") or ""))}
-             for f in figures[:limit]]
-    return shown, len(figures)
+    rows = [{"label": str(f.get("label") or f.get("name") or ""),
+             "value": "n/a" if f.get("value") is None else text.amount(f["value"], str(f.get("unit") or ""))}
+            for f in figures]
+    values = {row["label"]: row["value"] for row in rows}
+    shown = []
+    for row in rows:  # a range whose two ends read the same is one figure: "Target", not "Target (low)"
+        label = row["label"]
+        if label.endswith(" (high)") and values.get(label[:-7] + " (low)") == row["value"]:
+            continue
+        if label.endswith(" (low)") and values.get(label[:-6] + " (high)") == row["value"]:
+            row = {**row, "label": label[:-6]}
+        shown.append(row)
+    return shown[:limit], len(shown)
 
 
 def page_sources(frame: Any) -> dict[str, list[dict[str, str]]]:
@@ -182,8 +191,12 @@ def measure_words(measure: str) -> str:
     parts = [p for p in str(measure).split("_") if p]
     if not parts:
         return ""
-    unit = _MEASURE_WORDS["usd"] if parts[-1] == "usd" else ""
-    words = " ".join(_MEASURE_WORDS.get(p, p) for p in (parts[:-1] if unit else parts))
+    unit, rest = "", parts
+    if parts[-2:] == ["current", "usd"]:
+        unit, rest = "current US$", parts[:-2]
+    elif parts[-1] == "usd":
+        unit, rest = "US$", parts[:-1]
+    words = " ".join(_MEASURE_WORDS.get(p, p) for p in rest)
     words = words[:1].upper() + words[1:]
     return f"{words}, {unit}" if unit else words
 

@@ -167,8 +167,19 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
     return frame
 
 
+def _article_words(claim: dict) -> str:
+    """The article a claim was read from, as a reader knows it: outlet, date and headline (articles table)."""
+    from helpers.sources import seed_article
+
+    article = seed_article(claim)
+    if not article.publisher:
+        return article.name
+    return f"{article.publisher}{', ' + article.date if article.date else ''}: {article.name}"
+
+
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier."""
+    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier, and the
+    article each claim was read from (outlet, date, headline)."""
     view = pd.DataFrame({
         "topic": claims["topic"],
         "claim": claims["id"],
@@ -180,7 +191,7 @@ def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
         "by year": claims["horizon_year"].astype("string").fillna(""),
         "speaker": claims["speaker"],
         "quote": claims["quote"],
-        "seed": claims["seed_file"],
+        "article": [_article_words(r) for r in claims.to_dict("records")],
     })
     return view.sort_values(["topic", "claim"]).set_index(["topic", "claim"])
 
