@@ -174,10 +174,9 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     orders = math.log10(top["value_high"] / bottom["value_low"]) if bottom["value_low"] > 0 else float("nan")
     title = (f"Claimed amounts span {orders:.1f} orders of magnitude, from "
              f"{text.amount(bottom['value_low'], currency)} to {text.amount(top['value_high'], currency)}")
-    fig, ax = new_chart(title, f"Money claims in the register, {text.currency_label(currency)}: stocks and yearly "
-                        f"flows together, labels say which; targets in red, ranges as spans. The axis is on a "
-                        f"{LOG_NOTE}", size=(10.0, 0.5 * len(frame) + 2.4))
-    fig.axes[0].title.set_text(_wrap(fig.axes[0].get_title(), 120))
+    subtitle = (f"Money claims in the register, {text.currency_label(currency)}: stocks and yearly flows together, "
+                f"labels say which; targets in red, ranges as spans. The axis is on a {LOG_NOTE}")
+    fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 100), size=(10.0, 0.5 * len(frame) + 2.6))
     for y, row in enumerate(frame.itertuples()):
         colour = PALETTE["target"] if row.claim_type == "target" else PALETTE["claim"]
         if row.value_high > row.value_low:

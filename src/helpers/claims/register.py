@@ -168,18 +168,19 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
 
 
 def _article_words(claim: dict) -> str:
-    """The article a claim was read from, as a reader knows it: outlet, date and headline (articles table)."""
+    """The article a claim was read from, as a reader knows it: outlet and date (articles table; its headline
+    and address are in the report's Sources)."""
     from helpers.sources import seed_article
 
     article = seed_article(claim)
     if not article.publisher:
         return article.name
-    return f"{article.publisher}{', ' + article.date if article.date else ''}: {article.name}"
+    return f"{article.publisher}, {article.date}" if article.date else article.publisher
 
 
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
     """The register as a reader wants it: grouped by topic, amounts in words with their qualifier, and the
-    article each claim was read from (outlet, date, headline)."""
+    article each claim was read from (outlet and date)."""
     view = pd.DataFrame({
         "topic": claims["topic"],
         "claim": claims["id"],
