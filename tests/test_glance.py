@@ -120,3 +120,13 @@ def test_measure_words() -> None:
     assert glance.measure_words("merchandise_exports_usd") == "Merchandise exports, US$"
     assert glance.measure_words("gdp_current_usd") == "GDP, current US$"
     assert glance.measure_words("") == ""
+
+
+def test_headline_labels_name_claims_by_subject(tmp_path: Path) -> None:
+    figures = [{"name": f"required_cagr_{end}:pk-uz", "label": f"Required growth a year ({end}), pk-uz",
+                "value": 0.173, "unit": "fraction/yr"} for end in ("low", "high")]
+    (tmp_path / "key_figures.json").write_text(json.dumps({"report": "r", "figures": figures}), encoding="utf-8")
+    shown, total = glance.headline_figures(tmp_path, names={"pk-uz": "Pakistan-Uzbekistan trade", "pk": "x"})
+    assert shown == [{"label": "Required growth a year, Pakistan-Uzbekistan trade", "value": "17.3% a year"}]
+    assert total == 1
+    assert glance.readable_label("gap of pk-uz and pk", {"pk-uz": "A", "pk": "B"}) == "gap of A and B"

@@ -117,3 +117,10 @@ def test_index_lists_data_revisions_with_old_and_new_value_series_and_vintage() 
     assert "WDI, public copy of 2024-09-19 → WDI, public copy of 2026-07-01 2026-07-01" in text
     empty = render_index(manifest())
     assert "No revision of the agencies' series has been recorded." in empty
+
+
+def test_index_key_figures_name_claims_by_subject() -> None:
+    data = manifest()
+    data["runs"]["alpha_ok"]["key_figures"][0]["label"] = "Required growth, C001"
+    page = render_index(data, names={"C001": "Pakistan's exports to China"})
+    assert "Required growth, Pakistan&#39;s exports to China: <strong>36.7% a year</strong>" in page

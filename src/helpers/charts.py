@@ -87,13 +87,11 @@ def said_by(claim: pd.Series | dict) -> str:
 
 def subject_of(label: str, claims: pd.DataFrame | None) -> str:
     """``label`` with every claim id in it replaced by the claim's subject (ids are for Source lines)."""
+    from helpers.glance import readable_label
+
     if claims is None or claims.empty or "subject" not in claims:
         return label
-    names = dict(zip(claims["id"].astype(str), claims["subject"].astype(str), strict=False))
-    for claim_id in sorted(names, key=len, reverse=True):
-        if claim_id in label:
-            label = label.replace(claim_id, names[claim_id])
-    return label
+    return readable_label(label, dict(zip(claims["id"].astype(str), claims["subject"].astype(str), strict=False)))
 
 
 def with_gaps(series: pd.Series) -> pd.Series:

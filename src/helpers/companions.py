@@ -57,7 +57,8 @@ def prepare_run(folder: str | Path, meta: Mapping[str, Any], register: tuple[Any
         used = glance.page_sources(sources.report_sources(folder, claims, context))
     except ProjectError as exc:  # the articles table, read for the sources
         raise PublishError(f"sources of the report cannot be read: {exc}") from None
-    headline, total = glance.headline_figures(folder)
+    names = {claim_id: str(row.get("subject") or claim_id) for claim_id, row in by_id.items()}
+    headline, total = glance.headline_figures(folder, names=names)
     return {"downloads": [dict(d) for d in RUN_DOWNLOADS], "jsonld": reviews, "findings": findings,
             "headline": headline, "headline_total": total, "sources": used}
 
@@ -65,7 +66,8 @@ def prepare_run(folder: str | Path, meta: Mapping[str, Any], register: tuple[Any
 def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
                register: tuple[Any, Any] | None = None) -> dict[str, Any]:
     """What the index shows besides its runs (keyword arguments of ``helpers.render.render_index``): every
-    claim at a glance, the data revisions and each run's parameters that differ from its notebook's."""
+    claim at a glance, the data revisions, each run's parameters that differ from its notebook's, and the
+    claims' subjects by id (for key figure labels)."""
     from helpers import glance, params, paths, snapshots
 
     reports_dir = Path(reports_dir)
@@ -98,7 +100,9 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
             continue  # a notebook that cannot be read: the run's own page lists its parameters
         if changed:
             settings[str(run.get("name"))] = changed
-    return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings}
+    names = {str(row["id"]): str(row.get("subject") or row["id"]) for row in claims.to_dict("records")}
+    return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings,
+            "names": names}
 
 
 def write_run_pdf(html_path: str | Path) -> Path:

@@ -119,23 +119,34 @@ def glance_rows(runs: Iterable[tuple[str | Path, str]], claims: Mapping[str, Map
     return rows
 
 
-def headline_figures(folder: str | Path, limit: int = HEADLINE_LIMIT) -> tuple[list[dict[str, str]], int]:
-    """The first ``limit`` key figures of a run as (label, value in words), and how many there are."""
+def readable_label(label: str, names: Mapping[str, str] | None = None) -> str:
+    """``label`` with each claim id in it replaced by the claim's subject (``names``: {id: subject})."""
+    for claim_id in sorted(names or {}, key=len, reverse=True):
+        if claim_id and claim_id in label:
+            label = label.replace(claim_id, str((names or {})[claim_id]))
+    return label
+
+
+def headline_figures(folder: str | Path, limit: int = HEADLINE_LIMIT,
+                     names: Mapping[str, str] | None = None) -> tuple[list[dict[str, str]], int]:
+    """The first ``limit`` key figures of a run as (label, value in words), and how many there are; claim
+    ids in labels become the claims' subjects (``names``), and a range whose two ends read the same is one
+    figure ("Target", not "Target (low)" and "Target (high)")."""
     path = Path(folder) / "key_figures.json"
     if not path.is_file():
         return [], 0
     figures = list(json.loads(path.read_text(encoding="utf-8")).get("figures") or [])
-    rows = [{"label": str(f.get("label") or f.get("name") or ""),
+    rows = [{"label": readable_label(str(f.get("label") or f.get("name") or ""), names),
              "value": "n/a" if f.get("value") is None else text.amount(f["value"], str(f.get("unit") or ""))}
             for f in figures]
     values = {row["label"]: row["value"] for row in rows}
     shown = []
-    for row in rows:  # a range whose two ends read the same is one figure: "Target", not "Target (low)"
+    for row in rows:
         label = row["label"]
-        if label.endswith(" (high)") and values.get(label[:-7] + " (low)") == row["value"]:
+        if "(high)" in label and values.get(label.replace("(high)", "(low)")) == row["value"]:
             continue
-        if label.endswith(" (low)") and values.get(label[:-6] + " (high)") == row["value"]:
-            row = {**row, "label": label[:-6]}
+        if "(low)" in label and values.get(label.replace("(low)", "(high)")) == row["value"]:
+            row = {**row, "label": label.replace(" (low)", "").replace("(low)", "")}
         shown.append(row)
     return shown[:limit], len(shown)
 

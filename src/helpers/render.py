@@ -400,21 +400,27 @@ def _glance_rows(rows: Iterable[Mapping[str, Any]], runs: Sequence[dict]) -> lis
 
 def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = (), *,
                  glance: Sequence[Mapping[str, Any]] = (), revisions: Sequence[Mapping[str, Any]] = (),
-                 revisions_total: int = 0, settings: Mapping[str, Sequence[Sequence[str]]] | None = None) -> str:
+                 revisions_total: int = 0, settings: Mapping[str, Sequence[Sequence[str]]] | None = None,
+                 names: Mapping[str, str] | None = None) -> str:
     """reports/index.html: every claim at a glance, then what changed in the data, then every run with its
     status, times, links, tables and what changed.
 
     ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
     ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
     ``glance`` (``helpers.glance.glance_rows``), ``revisions`` (``helpers.glance.revision_rows``) and
-    ``settings`` ({run name: [(parameter, value, default)]}: values other than the notebook's defaults) come
-    from ``helpers.companions.index_view``.
+    ``settings`` ({run name: [(parameter, value, default)]}: values other than the notebook's defaults) and
+    ``names`` ({claim id: subject}: key figure and change labels name claims by subject) come from
+    ``helpers.companions.index_view``.
     """
+    from helpers.glance import readable_label
+
     batch = manifest.get("batch") or {}
     counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
     runs = [_run_row(r) for r in order_runs(manifest.get("runs") or {})]
     for run in runs:
         run["settings"] = [(str(n), str(v), str(d)) for n, v, d in (settings or {}).get(run["name"], [])]
+        for item in run["key_figures"] + run["changes"]:
+            item["label"] = readable_label(item["label"], names)
     claims = _glance_rows(glance, runs)
     revision_rows = _texts(revisions, ("measure", "series", "place", "period", "old", "new", "old_vintage",
                                        "new_vintage", "change", "recorded"))
