@@ -64,13 +64,11 @@ def source_line(claims: pd.DataFrame | None = None, context: pd.DataFrame | None
 
 
 def _outlet(seed: str) -> str:
-    """An article as a Source line names it: outlet and date from the articles table, else its seed file."""
+    """An article as a Source line names it: outlet and date from the articles table, then its seed file."""
     from helpers.sources import seed_article
 
     article = seed_article({"seed_file": seed})
-    if not article.publisher:
-        return f"seeds/{seed}"
-    return f"{article.publisher}, {article.date}" if article.date else article.publisher
+    return ", ".join(x for x in (article.publisher, article.date, f"seeds/{seed}") if x)
 
 
 def said_by(claim: pd.Series | dict) -> str:
