@@ -124,3 +124,11 @@ def test_index_key_figures_name_claims_by_subject() -> None:
     data["runs"]["alpha_ok"]["key_figures"][0]["label"] = "Required growth, C001"
     page = render_index(data, names={"C001": "Pakistan's exports to China"})
     assert "Required growth, Pakistan&#39;s exports to China: <strong>36.7% a year</strong>" in page
+
+
+def test_what_changed_lists_the_figures_that_changed_in_this_batch() -> None:
+    page = index()
+    section = page[page.index('id="what-changed"'): page.index('id="reports"')]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+    assert "Title of alpha_ok: Export gap &lt;i&gt;x&lt;/i&gt;: $48.0 billion → $50.0 billion" in text
+    assert "data/context_figures.csv changed" in text
