@@ -45,20 +45,30 @@ class Article:
 
 @lru_cache(maxsize=4)
 def _articles(path: str, stamp: float) -> dict[str, Article]:
-    """{seed file: Article} from a validated articles table (cached per file version)."""
-    from helpers.articles import load_articles
+    """{seed file: Article} from the rows of an articles table (cached per file version)."""
+    from helpers.articles import ARTICLE_COLUMNS, read_rows
+    from helpers.errors import ArticlesError, Problem
 
-    table = load_articles(Path(path))
-    return {str(row["seed_file"]): Article(name=row["headline"] or f"seeds/{row['seed_file']}",
-                                           url=row["url"] or f"seeds/{row['seed_file']}",
-                                           publisher=row["outlet"], date=row["published"],
-                                           author=row["author"], language=row["language"])
-            for row in table.to_dict("records")}
+    problems: list[Problem] = []
+    rows = read_rows(Path(path), ARTICLE_COLUMNS, problems)
+    if any(problem.row is None for problem in problems):  # the file or its header; a bad row is skipped
+        raise ArticlesError(problems, f"the articles table {Path(path).name} cannot be read")
+    out = {}
+    for row in rows:
+        data = {c: str(row.data.get(c) or "").strip() for c in ARTICLE_COLUMNS}
+        seed = data["seed_file"]
+        out[seed] = Article(name=data["headline"] or f"seeds/{seed}", url=data["url"] or f"seeds/{seed}",
+                            publisher=data["outlet"], date=data["published"], author=data["author"],
+                            language=data["language"])
+    return out
 
 
 def articles(path: str | Path | None = None) -> dict[str, Article]:
     """Every article of the articles table by seed file (``data/articles.csv`` unless ``path``); an empty
-    mapping when there is no table. Raises ``ArticlesError`` (every problem listed) when it is invalid."""
+    mapping when there is no table. Raises ``ArticlesError`` when the file cannot be read (encoding, missing
+    columns). Rows are taken as they are: the register check (``make check``) validates them against
+    ``seeds/``; a seed still without a row is named by its file, and pages link only web addresses
+    (``Article.linkable``), so a report never fails for a row still being filled in."""
     path = Path(path) if path is not None else paths.ARTICLES
     if not path.is_file():
         return {}
