@@ -51,7 +51,7 @@ def _articles(path: str, stamp: float) -> dict[str, Article]:
 
     problems: list[Problem] = []
     rows = read_rows(Path(path), ARTICLE_COLUMNS, problems)
-    if any(problem.row is None for problem in problems):  # the file or its header; a bad row is skipped
+    if any(problem.row is None or problem.row <= 1 for problem in problems):  # the file or its header
         raise ArticlesError(problems, f"the articles table {Path(path).name} cannot be read")
     out = {}
     for row in rows:
