@@ -89,6 +89,16 @@ if not used_conversions.empty:
 report.table(register.readable_table(claims.loc[claims["id"].isin(analysis.claim_ids)]).reset_index(), "claims_used")
 
 # %% [markdown]
+# ## The target over time: every article that stated it
+
+# %%
+from helpers import restatements
+
+restated = restatements.report_section(claim_id, claims_path)
+report.say(restated.sentence)
+report.table(restated.table, "restatements", show=restated.view, caption=restated.caption)
+
+# %% [markdown]
 # ## Baseline, target and the gap between them
 
 # %%
