@@ -68,7 +68,7 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
     """What the index shows besides its runs (keyword arguments of ``helpers.render.render_index``): every
     claim at a glance, the data revisions, each run's parameters that differ from its notebook's, and the
     claims' subjects by id (for key figure labels)."""
-    from helpers import glance, params, paths, snapshots
+    from helpers import glance, params, paths, restatements, snapshots
 
     reports_dir = Path(reports_dir)
     claims, _ = register or load_register()
@@ -101,8 +101,12 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
         if changed:
             settings[str(run.get("name"))] = changed
     names = {str(row["id"]): str(row.get("subject") or row["id"]) for row in claims.to_dict("records")}
+    try:
+        restated = restatements.index_table()
+    except (ProjectError, OSError, ValueError, KeyError) as exc:
+        raise PublishError(f"the targets' restatements cannot be listed: {exc}. Fix: run make check") from None
     return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings,
-            "names": names}
+            "names": names, "restated": restated}
 
 
 def write_run_pdf(html_path: str | Path) -> Path:
