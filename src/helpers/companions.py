@@ -115,6 +115,16 @@ def write_run_pdf(html_path: str | Path) -> Path:
         return pdf.write_pdf(html_path)
 
 
+def index_companions_current(reports_dir: str | Path, manifest: Mapping[str, Any]) -> bool:
+    """True when a batch ran nothing (every run skipped, nothing retired) and ``claims.jsonld`` and the index's
+    PDF are both in place: they were written from the same reports, so the batch keeps them (a PDF takes
+    seconds, most of a no-op rerun, and delays stopping on a signal)."""
+    batch = manifest.get("batch") or {}
+    reports_dir = Path(reports_dir)
+    return (bool(batch.get("nothing_changed")) and not batch.get("retired")
+            and (reports_dir / claimreview.REGISTER_FILE).is_file() and (reports_dir / INDEX_PDF).is_file())
+
+
 def publish_index(reports_dir: str | Path, manifest: Mapping[str, Any], index_file: str = "index.html",
                   register: tuple[Any, Any] | None = None) -> list[Path]:
     """Write ``claims.jsonld`` (every claim's review; findings from the successful runs in the manifest) and
