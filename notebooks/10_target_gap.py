@@ -125,5 +125,6 @@ report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks",
 report.table(gap.history_table(analysis), "history", show=gap.history_view(analysis))
 report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
-                                                   figures.loc[figures["id"].isin(analysis.context_ids)])))
+                                                   figures.loc[figures["id"].isin(analysis.context_ids)]),
+                                claims))
 report.finish()

@@ -188,9 +188,21 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
     return frame
 
 
+def _article_words(claim: dict) -> str:
+    """The article a claim was read from, as a reader knows it: outlet and date (articles table; its headline
+    and address are in the report's Sources)."""
+    from helpers.sources import seed_article
+
+    article = seed_article(claim)
+    if not article.publisher:
+        return article.name
+    return f"{article.publisher}, {article.date}" if article.date else article.publisher
+
+
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier (and, when
-    the register links restated targets, the earlier statement each restates)."""
+    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier, the article
+    each claim was read from (outlet and date) and, when the register links restated targets, the earlier
+    statement each restates."""
     view = pd.DataFrame({
         "topic": claims["topic"],
         "claim": claims["id"],
@@ -202,7 +214,7 @@ def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
         "by year": claims["horizon_year"].astype("string").fillna(""),
         "speaker": claims["speaker"],
         "quote": claims["quote"],
-        "seed": claims["seed_file"],
+        "article": [_article_words(r) for r in claims.to_dict("records")],
     })
     if "restates" in claims.columns and claims["restates"].fillna("").ne("").any():
         view["restates"] = claims["restates"].fillna("")  # the earlier statement of a restated target
