@@ -65,7 +65,7 @@ report.say(register.conversion_sentence(conversions))
 # %%
 growth = overview.growth_frame(analyses, benchmarks)
 report.chart(charts.growth_bars(growth, overview.growth_title(analyses, benchmarks),
-                                overview.source(analyses, claims, figures)))
+                                overview.source(analyses, claims, figures), claims))
 report.table(growth, "required_growth", show=gap.comparison_view(growth))
 
 # %% [markdown]

@@ -20,7 +20,7 @@ from pytest_socket import disable_socket, enable_socket
 
 from helpers import paths
 from helpers.articles import article_problems, load_articles
-from helpers.articles.add import add_article, seed_name, slug
+from helpers.articles.add import add_article, report, seed_name, slug
 from helpers.articles.extract import extract_article
 from helpers.articles.fetch import Page, fetch_page, user_agent
 from helpers.errors import ArticleSourceError
@@ -139,6 +139,22 @@ def test_extraction_keeps_the_article_and_leaves_navigation_adverts_and_boxes_ou
     assert article.notes == []
 
 
+def test_the_walkthrough_page_gives_its_body_byte_for_byte_and_its_metadata():
+    """The README walkthrough's saved page: the body is new_article.txt exactly (the reviewed rows' offsets
+    index it), and nothing of the menus, the ticker, the adverts, the "most read", newsletter or related boxes,
+    the tags or the footer comes in."""
+    fixtures = Path(__file__).parent / "fixtures" / "articles"
+    article = extract_article((fixtures / "new_article.html").read_bytes(), today=TODAY)
+    assert article.text.encode("utf-8") == (fixtures / "new_article.txt").read_bytes()
+    for clutter in ("KSE-100", "savings account", "Tashkent from", "Most read", "Plots from", "Morning Brief",
+                    "Cabinet approves", "Tags:", "Published in", "All rights reserved", "Exports to China rose"):
+        assert clutter not in article.text
+    assert (article.outlet, article.headline, article.published, article.author, article.language,
+            article.kind) == ("The Indus Ledger", "Pakistan and China agree to deepen industrial cooperation",
+                              "2026-03-10", "Staff Reporter", "en", "news")
+    assert article.url.startswith("https://www.indusledger.example/business/2026/03/10/") and article.notes == []
+
+
 def test_a_page_with_only_meta_tags_gives_its_metadata():
     article = extract_article(meta_only_page(), today=TODAY)
     assert (article.outlet, article.headline, article.published, article.author, article.language) == (
@@ -183,6 +199,19 @@ def test_a_saved_page_becomes_a_seed_a_row_and_suggestions(tmp_path: Path, proje
         assert text[offset:offset + len(quote)] == quote  # register offsets index the seed as written
     assert candidates["as_of"].ne("").all()  # undated candidates take the article's date
     assert added.exclusions.exists()
+
+
+def test_a_target_the_register_already_holds_is_pointed_out(tmp_path: Path, project):
+    register = pd.read_csv(project["claims_path"], dtype=str, keep_default_na=False)
+    register.loc[register["id"].eq("pk-ir-trade-target"), "subject"] = "Pakistan-Iran barter trade goal"
+    register.to_csv(project["claims_path"], index=False)
+    added = add_article(str(save(tmp_path, news_page())), today=TODAY, **project)
+    (hint,) = added.restatements
+    assert hint.startswith("pk-ir-trade-2028-target may restate pk-ir-trade-target (")
+    assert "set restates=pk-ir-trade-target on pk-ir-trade-2028-target" in hint
+    printed = report(added)
+    assert f"Possible restatements of a target already stated (check them while reviewing):\n  {hint}" in printed
+    assert printed.splitlines()[-2].startswith("  make append CANDIDATES=")
 
 
 def test_an_address_is_fetched_through_the_fetch_function_passed_in(tmp_path: Path, project):

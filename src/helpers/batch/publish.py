@@ -151,24 +151,28 @@ def index_manifest(manifest: dict[str, Any], reports_dir: Path) -> dict[str, Any
 def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
     """Rewrite index.html from the manifest and the published folders; returns an error text instead of raising."""
     shown = index_manifest(manifest, reports_dir)
+    problem = ""
     try:
-        from helpers.companions import INDEX_DOWNLOADS
+        from helpers.companions import INDEX_DOWNLOADS, index_view
         from helpers.render import render_index
 
+        try:  # the claims at a glance, data revisions, non-default settings (helpers.companions)
+            view = index_view(reports_dir, shown)
+        except PublishError as exc:
+            view, problem = {}, f"index shows no findings: {exc}"
         downloads = (*INDEX_DOWNLOADS, *(manifest.get("sweeps") or []))  # and the sweeps' comparison tables
-        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=downloads))
+        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=downloads, **view))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
-    kept = all((reports_dir / d["href"]).is_file() for d in INDEX_DOWNLOADS)
-    if (manifest.get("batch") or {}).get("nothing_changed") and kept:
-        return ""  # nothing ran: the claim reviews and the index's PDF of the last batch that ran still hold
     try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
         from helpers import companions
 
+        if companions.index_companions_current(reports_dir, shown):
+            return problem  # nothing ran: the claim reviews and the PDF of the last batch still hold
         companions.publish_index(reports_dir, shown, INDEX_FILE)
     except PublishError as exc:
         return f"index companions not updated: {exc}"
-    return ""
+    return problem
 
 
 def unplanned(reports_dir: Path, manifest: dict[str, Any], planned: Iterable[str]) -> list[str]:
