@@ -80,3 +80,24 @@ def test_dependencies_follow_the_rows_read_and_the_articles_they_quote(tmp_path:
     assert deps(run) != before
     claims.write_text("id,value,claim_type,seed_file\nC1,1,target,a.txt\nC2,3,target,b.txt\n")
     assert deps(scan) != scan_before
+
+
+def test_a_register_row_stands_for_its_row_of_the_articles_table(tmp_path: Path) -> None:
+    data, seeds = tmp_path / "data", tmp_path / "seeds"
+    data.mkdir()
+    seeds.mkdir()
+    (data / "claims.csv").write_text("id,value,seed_file\nC1,1,a.txt\nC2,2,b.txt\n")
+    (data / "articles.csv").write_text("seed_file,outlet\na.txt,Dawn\nb.txt,Tribune\n")
+    sources = fpr.Sources(root=tmp_path, data_dirs=(data, seeds), source_dirs=())
+    run = {"files": ["data/claims.csv", "data/articles.csv"],
+           "narrowed": {"data/claims.csv": {"rows": ["C1"], "columns": [], "where": []}}}
+
+    def deps() -> dict[str, str]:
+        return readdeps.dependencies(run, fpr.take_snapshot(sources, versions={}))
+
+    before = deps()
+    assert set(before) == {"rows:data/claims.csv"}
+    (data / "articles.csv").write_text("seed_file,outlet\na.txt,Dawn\nb.txt,Tribune\nc.txt,Nation\n")
+    assert deps() == before  # another article added: not this run's
+    (data / "articles.csv").write_text("seed_file,outlet\na.txt,Dawn (Karachi)\nb.txt,Tribune\nc.txt,Nation\n")
+    assert deps() != before

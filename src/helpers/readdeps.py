@@ -12,8 +12,9 @@ become ``{dependency: hash}``:
 * ``columns:<relpath>``: the ids, in file order, with the named columns of every row;
 * ``where:<relpath>:<key>``: every row whose columns take the allowed values.
 
-A register row also stands for the article it quotes (``seed_file``): a run that narrowed the register
-depends on the articles of its rows, not on every file of ``seeds/``. Nothing here imports pandas.
+A register row also stands for the article it quotes (``seed_file``): its text in ``seeds/`` and its row of
+``data/articles.csv``. A run that narrowed the register depends on the articles of its rows, not on every
+file of ``seeds/`` or every row of the articles table. Nothing here imports pandas.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from helpers.files import sha256_file, stable_hash
 
 #: Row-keyed files whose rows name another input file: {file name: (column, folder name)}.
 ROW_FILES: dict[str, tuple[str, str]] = {"claims.csv": ("seed_file", "seeds")}
+#: Tables beside a row-keyed file with one row per article it names: {file name: (table, its key column)}.
+#: A register row stands for its article's row of data/articles.csv (outlet, headline, address) too.
+ROW_TABLES: dict[str, tuple[str, str]] = {"claims.csv": ("articles.csv", "seed_file")}
 
 
 def relative(record: dict[str, Any], sources: Any) -> dict[str, Any]:
@@ -76,8 +80,23 @@ def _seed_folder(sources: Any, folder_name: str) -> Path | None:
     return next((d for d in sources.data_dirs if Path(d).name == folder_name), None)
 
 
+def _keyed(snapshot: Any, rel: str, key: str) -> dict[str, str]:
+    """{key value: row hash} of a CSV beside the inputs (cached); {} when absent or unreadable."""
+    memo = f"keyed:{rel}:{key}"
+    if memo not in snapshot.memo:
+        out: dict[str, str] = {}
+        try:
+            with open(_abs(rel, snapshot.sources), encoding="utf-8-sig", newline="") as fh:
+                for r in csv.DictReader(fh):
+                    out[(r.get(key) or "").strip()] = stable_hash(r)[:16]
+        except (OSError, UnicodeDecodeError, csv.Error):
+            out = {"": file_hash(snapshot, rel)}
+        snapshot.memo[memo] = out
+    return snapshot.memo[memo]
+
+
 def _row_value(snapshot: Any, rel: str, row: dict[str, str]) -> list[str]:
-    """A row's hash, and the hash of the file it names (a register row's article)."""
+    """A row's hash, and the hashes of the file and the table row it names (a register row's article)."""
     out = [stable_hash(row)[:16]]
     linked = ROW_FILES.get(Path(rel).name)
     if linked:
@@ -85,6 +104,10 @@ def _row_value(snapshot: Any, rel: str, row: dict[str, str]) -> list[str]:
         name = (row.get(linked[0]) or "").strip()
         if folder is not None and name:
             out.append(file_hash(snapshot, snapshot.sources.rel(Path(folder) / name)))
+        table_name, key = ROW_TABLES.get(Path(rel).name, ("", ""))
+        if table_name:
+            keyed = _keyed(snapshot, (Path(rel).parent / table_name).as_posix(), key)
+            out.append(keyed.get(name) or keyed.get("") or "none")
     return out
 
 
@@ -108,8 +131,10 @@ def dependencies(reads: dict[str, Any], snapshot: Any) -> dict[str, str]:
     covered = {ROW_FILES[Path(rel).name][1] for rel in narrowed if Path(rel).name in ROW_FILES}
     covered_dirs = [snapshot.sources.rel(d).rstrip("/") + "/" for d in snapshot.sources.data_dirs
                     if Path(d).name in covered]
+    covered_tables = {(Path(rel).parent / ROW_TABLES[Path(rel).name][0]).as_posix() for rel in narrowed
+                      if Path(rel).name in ROW_TABLES}
     for rel in reads.get("files") or []:
-        if rel in narrowed or any(rel.startswith(d) for d in covered_dirs):
+        if rel in narrowed or rel in covered_tables or any(rel.startswith(d) for d in covered_dirs):
             continue
         out[f"file:{rel}"] = file_hash(snapshot, rel)
     for rel, spec in sorted(narrowed.items()):
