@@ -299,12 +299,14 @@ def _official_findings(folder: Path, claims: Mapping[str, Mapping], report: str)
     for claim_id, (_, row) in best.items():
         difference = float(row["difference_pct"])
         agrees = str(row.get("agrees")).lower() == "true"
-        rating = "Agrees with the official figure" if agrees else (
-            f"{'Higher' if difference > 0 else 'Lower'} than the official figure")
+        kind = "official figure" if str(row.get("standing") or "official").startswith("official") else \
+            "press-reported figure"  # "official" only for agencies' figures (the table's standing column)
+        rating = f"Agrees with the {kind}" if agrees else (
+            f"{'Higher' if difference > 0 else 'Lower'} than the {kind}")
         sentence = (f"The article's {row.get('claim_says')} compares with {row.get('official_figure')} for "
                     f"{row.get('period')} ({row.get('source')}), a difference of {difference:+.0f}%.")
-        numbers = (Number("Official figure", float(row["official_value"]), "US$", str(row.get("official_figure"))),
-                   Number("Difference from the official figure", difference / 100, "fraction", f"{difference:+.0f}%"))
+        numbers = (Number(kind.capitalize(), float(row["official_value"]), "US$", str(row.get("official_figure"))),
+                   Number(f"Difference from the {kind}", difference / 100, "fraction", f"{difference:+.0f}%"))
         out.append(Finding(claim_id, rating, sentence, report, numbers))
     return out
 

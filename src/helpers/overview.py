@@ -79,11 +79,12 @@ DATED_AFTER_YEARS = 3
 
 def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
                       tolerance: float = 0.1) -> pd.DataFrame:
-    """Each claim beside the latest full-period official or reported figure of the same measure.
+    """Each claim beside the latest full-period official or press-reported figure of the same measure.
 
     Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series. Part-year figures
-    are left out (a Jan-Aug total is not an annual one); the period, its kind and the source's confidence
-    are shown, with how many years the figure is older than the claim, so nothing is mixed silently.
+    are left out (a Jan-Aug total is not an annual one); the period, its kind, the source's standing
+    (``gap.standing``: official only for agencies) and its confidence are shown, with how many years the
+    figure is older than the claim, so nothing is mixed silently.
     ``agrees`` is True when the difference is within ``tolerance``.
     """
     rows = []
@@ -116,13 +117,15 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             "period_kind": figure["series_kind"],
             "years_older": claim_year - int(figure["period_year"]),
             "source": figure["source_publisher"],
+            "standing": gap.standing(str(figure["source_publisher"]), str(figure["indicator"])),
             "confidence": figure["confidence"],
             "context_id": row_id,
             "difference_pct": difference,
             "agrees": abs(difference) <= tolerance * 100,
         })
     return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
-                                       "period", "period_kind", "years_older", "source", "confidence",
+                                       "period", "period_kind", "years_older", "source", "standing",
+                                       "confidence",
                                        "context_id", "difference_pct", "agrees"])
 
 
@@ -133,7 +136,8 @@ def official_view(table: pd.DataFrame) -> pd.DataFrame:
         "claim says": table["claim_says"], "official figure": table["official_figure"],
         "period": table["period"] + table["years_older"].map(
             lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
-        "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
+        "source": table["source"] + " [" + table["standing"] + "; " + table["context_id"] + ", "
+        + table["confidence"] + " confidence]",
         "claim vs official": table["difference_pct"].map(lambda d: text.change(d / 100)),
         "agrees": table["agrees"].map({True: "yes", False: "no"}),
     })

@@ -18,12 +18,20 @@ from helpers.gap.analysis import (
     analyse_target,
     check_gap_parameters,
 )
-from helpers.gap.baselines import DEFAULT_ABOUT_BAND, Candidate, RequiredRange, candidates_view, required_range
+from helpers.gap.baselines import (
+    DEFAULT_ABOUT_BAND,
+    Candidate,
+    RequiredRange,
+    candidates_view,
+    required_range,
+    standing,
+)
 from helpers.gap.checks import checks_view, economist_checks
 from helpers.gap.verdict import (
     FINDING_FILE,
     data_through,
     finding,
+    key_figure_conflicts,
     rating,
     record_key_figures,
     required_figures,
@@ -52,6 +60,6 @@ __all__ = [
     "GapAnalysis", "History", "RequiredRange", "analyse_target", "benchmark_rows", "benchmark_view",
     "candidates_view", "check_gap_parameters", "checks_view", "comparison_frame", "comparison_title",
     "comparison_view", "data_through", "economist_checks", "finding", "gap_table", "gap_view", "growth_rows",
-    "history_table", "history_view", "rating", "record_key_figures", "required_figures", "required_range",
-    "required_text", "scenario_table", "scenario_view", "verdict", "write_finding",
+    "history_table", "history_view", "key_figure_conflicts", "rating", "record_key_figures", "required_figures",
+    "required_range", "required_text", "scenario_table", "scenario_view", "standing", "verdict", "write_finding",
 ]

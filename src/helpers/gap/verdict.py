@@ -233,3 +233,31 @@ def write_finding(analysis: GapAnalysis, folder: str | Path, report: str = "repo
     """Write the analysis's finding as ``finding.json`` in the run folder (read by ``findings_in_run``)."""
     payload = {"findings": [finding_to_dict(finding(analysis, report))]}
     return write_atomic(Path(folder) / FINDING_FILE, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+
+#: Figure names that state a target's required growth (compared across key-figures files).
+SHARED_FIGURES = ("required_growth_central", "required_growth_low", "required_growth_high", "required_cagr_low",
+                  "required_cagr_high")
+
+
+def key_figure_conflicts(folders: list[str | Path], claims: dict[str, dict]) -> list[str]:
+    """Targets whose required growth differs between the ``key_figures.json`` of ``folders`` (e.g. every run
+    of a batch): one line a conflict, naming the figure, the target and each file's value. A figure is named
+    ``<figure>:<claim id>``, or ``<figure>`` in a target's own report (its target is its target claim)."""
+    seen: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for folder in folders:
+        path = Path(folder) / "key_figures.json"
+        if not path.is_file():
+            continue
+        for item in json.loads(path.read_text(encoding="utf-8")).get("figures") or []:
+            name, _, target = str(item["name"]).partition(":")
+            if name not in SHARED_FIGURES or item.get("value") is None:
+                continue
+            if not target:
+                target = next((c for c in item.get("claims") or []
+                               if str(claims.get(c, {}).get("claim_type")) == "target"), "")
+            if target:
+                seen.setdefault((name, target), []).append((str(folder), float(item["value"])))
+    return [f"{name} of {target}: " + ", ".join(f"{text.rate(v)} in {f}" for f, v in values)
+            for (name, target), values in sorted(seen.items())
+            if any(not math.isclose(v, values[0][1], rel_tol=1e-12) for _, v in values)]
