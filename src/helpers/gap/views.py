@@ -99,9 +99,12 @@ def comparison_title(analysis: GapAnalysis) -> str:
     slowest = required.low if required.low is not None else required.high
     beaten = int((analysis.benchmarks["cagr"] >= slowest).sum()) if not analysis.benchmarks.empty else 0
     text = f"{analysis.claim['id']} needs {required_text(required)}"
-    if beaten == 0 and not analysis.benchmarks.empty:
-        return text + ": faster than every benchmark episode"
-    return text + f": {beaten} of {len(analysis.benchmarks)} benchmark episodes grew as fast"
+    measure = analysis.measure_words
+    if analysis.benchmarks.empty:
+        return text + f": no episode of {measure} in the data to compare with"
+    if beaten == 0:
+        return text + f": faster than every episode of {measure} in the data"
+    return text + f": {beaten} of {len(analysis.benchmarks)} episodes of {measure} grew as fast"
 
 
 def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
