@@ -105,11 +105,11 @@ def no_network():
 
 @pytest.fixture
 def project(tmp_path: Path) -> dict[str, Path]:
-    """Copies of the seeds, the articles tables and the register, and an empty suggestions folder."""
+    """Copies of the seeds, the articles tables, the register, the units table and an empty suggestions folder."""
     data, seeds = tmp_path / "data", tmp_path / "seeds"
     shutil.copytree(paths.SEEDS, seeds)
     data.mkdir()
-    for name in ("articles.csv", "article_copies.csv", "claims.csv"):
+    for name in ("articles.csv", "article_copies.csv", "claims.csv", "units.csv"):
         shutil.copy2(paths.DATA / name, data / name)
     return {"articles_path": data / "articles.csv", "seeds_dir": seeds, "suggestions_dir": tmp_path / "suggestions",
             "claims_path": data / "claims.csv"}
