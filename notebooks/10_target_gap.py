@@ -80,7 +80,6 @@ analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth
                               baseline_override=baseline_override or None,
                               scenario_rates=scenario_rates, horizon_years=horizon_years, about_band=about_band)
 report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
-gap.write_finding(analysis, report.dir)
 
 # %% [markdown]
 # ## Verdict
@@ -119,7 +118,7 @@ report.table(gap.checks_view(checks), "first_checks")
 report.table(gap.scenario_table(analysis), "scenarios", show=gap.scenario_view(analysis))
 
 # %% [markdown]
-# ## Has such growth ever been achieved? The series' own record and benchmark episodes
+# ## Has such growth ever been achieved? The series' own record and episodes of the same measure
 
 # %%
 comparison = gap.comparison_frame(analysis)
@@ -130,4 +129,5 @@ report.table(gap.history_table(analysis), "history", show=gap.history_view(analy
 report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
                                                    figures.loc[figures["id"].isin(analysis.context_ids)])))
+gap.write_finding(analysis, report.dir)
 report.finish()

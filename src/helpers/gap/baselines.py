@@ -103,8 +103,10 @@ class RequiredRange:
             return f"{text.rate(self.central)} a year from {self.central_from.label}"
         out = f"{text.rate(self.central)} a year from {self.central_from.label}"
         if self.low is not None and self.high is not None:
-            out += (f"; range {text.rate(self.low)} (from {self.low_from.label}) to {text.rate(self.high)} "
-                    f"(from {self.high_from.label})")
+            def end(value: float, cand: Candidate) -> str:
+                return f"{text.rate(value)} " + ("(this baseline)" if cand is self.central_from else
+                                                 f"(from {cand.label})")
+            out += f"; range {end(self.low, self.low_from)} to {end(self.high, self.high_from)}"
         return out
 
 
