@@ -151,3 +151,20 @@ def test_one_answer_per_target_across_every_report(inputs, tmp_path):
     other.finish()
     conflicts = gap.key_figure_conflicts([*folders, other.report.dir], rows)
     assert conflicts and all("pk-mineral-exports-target" in c for c in conflicts)
+
+
+def test_ratings_are_decided_by_the_analysis(inputs):
+    ratings = {claim_id: gap.rating(analyse(inputs, claim_id)) for claim_id in
+               ("pk-cn-exports-2035-target", "pk-ir-trade-target", "pk-economy-2035-target",
+                "pk-mineral-exports-target", "pk-mineral-investment-target", "pk-uz-trade-target")}
+    assert ratings == {
+        "pk-cn-exports-2035-target": "Far beyond the record",  # 35.1% > 29.3%, the fastest phase II rebound
+        "pk-ir-trade-target": "Beyond the record",  # low 24.4% <= 30.2% < central 69.1%
+        "pk-economy-2035-target": "Within others' record, beyond its own",  # 9.4% <= spells, > 4.3% own
+        "pk-mineral-exports-target": "No comparable record",
+        "pk-mineral-investment-target": "Cannot be measured: no baseline",
+        "pk-uz-trade-target": "Within the record",  # 17.3% <= 27.4% own record and 30.2% envoys' episode
+    }
+    view = gap.gap_view(analyse(inputs, "pk-mineral-exports-target"))
+    expected = "one earlier figure only: 2017, $500.0 million (context F089)"
+    assert view.loc["Historical growth a year", "value"] == expected

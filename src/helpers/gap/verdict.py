@@ -2,7 +2,8 @@
 
 The analysis decides the rating: with episodes of the target's own measure, "Far beyond the record" (even
 the lowest required growth is faster than the fastest episode), "Beyond the record" (the central case is),
-or "Within the record"; without episodes, against the series' own record ("Faster than its own record",
+or "Within the record" ("Within others' record, beyond its own" when the series' own record is slower);
+without episodes, against the series' own record ("Faster than its own record",
 "Within its own record"); "No comparable record" when neither exists; "Cannot be measured" without a
 baseline. The explanation states the range and the baselines behind it.
 """
@@ -137,11 +138,21 @@ def rating(analysis: GapAnalysis) -> str:
         low = ranged.low if ranged.low is not None else ranged.central
         if low > best:
             return "Far beyond the record"
-        return "Beyond the record" if ranged.central > best else "Within the record"
+        within = _rating_with_own_record(analysis, "Within the record")
+        return "Beyond the record" if ranged.central > best else within
     history = analysis.history
     if history is not None and history.cagr is not None:
         return "Faster than its own record" if ranged.central > history.cagr else "Within its own record"
     return "No comparable record"
+
+
+def _rating_with_own_record(analysis: GapAnalysis, rating_: str) -> str:
+    """"Within the record" of other episodes, but faster than the series' own record, says both."""
+    history = analysis.history
+    if rating_ == "Within the record" and history is not None and history.cagr is not None \
+            and analysis.range.central > history.cagr:
+        return "Within others' record, beyond its own"
+    return rating_
 
 
 def required_figures(analysis: GapAnalysis) -> list[dict]:

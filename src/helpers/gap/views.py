@@ -125,9 +125,20 @@ def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
         "Multiple of the baseline": span(row["multiple_low"], row["multiple_high"], text.multiple),
         "Required growth a year": required_text(required) if required is not None else "n/a (no baseline)",
         "Historical growth a year": (f"{text.rate(row['history_cagr'])} over {row['history_window']}"
-                                     if not pd.isna(row["history_cagr"]) else "no history available"),
+                                     if not pd.isna(row["history_cagr"]) else _one_point(analysis)),
     }
     return pd.DataFrame({"value": list(measures.values())}, index=pd.Index(list(measures), name="measure"))
+
+
+def _one_point(analysis: GapAnalysis) -> str:
+    """What the data hold when no growth can be measured: nothing, or one earlier figure (stated exactly)."""
+    history = analysis.history
+    if history is None or history.series.empty:
+        return "no earlier figure in the data"
+    points = history.series
+    label = points.attrs.get("period_labels", [str(points.index[0])])[0].split(" (")[0]
+    return (f"one earlier figure only: {label}, {text.reported(float(points.iloc[0]), points.attrs.get('unit', ''))} "
+            f"(context {history.context_ids[0]})")
 
 
 def scenario_view(analysis: GapAnalysis) -> pd.DataFrame:
