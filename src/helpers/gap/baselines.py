@@ -74,6 +74,11 @@ class Candidate:
     context: list[str] = field(default_factory=list)
 
     @property
+    def short(self) -> str:
+        """The baseline in a few words: "$2.5 billion in FY2024-25 (F062; official, press-reported)"."""
+        return f"{self.label.split(' (')[0]} ({'; '.join([*self.ids, self.standing])})"
+
+    @property
     def ids(self) -> list[str]:
         """Claim and context (or snapshot) ids behind the baseline."""
         return [*self.claims, *self.context]

@@ -166,7 +166,7 @@ def required_figures(analysis: GapAnalysis) -> list[dict]:
                               ("high", ranged.high, ranged.high_from)):
         out.append({"name": f"required_growth_{side}:{claim_id}",
                     "label": f"Required growth a year ({side}), {claim_id}: from "
-                             f"{cand.label if cand else 'no baseline'}",
+                             f"{cand.short if cand else 'no baseline'}",
                     "value": value, "unit": "fraction/yr",
                     "claims": [claim_id, *(cand.claims if cand else [])], "context": cand.context if cand else []})
     return out
@@ -223,7 +223,7 @@ def finding(analysis: GapAnalysis, report: str = "report.html") -> Finding:
         value = getattr(ranged, side)
         cand = getattr(ranged, f"{side}_from")
         if value is not None:
-            numbers.append(Number(f"Required growth a year ({side}), from {cand.label}", float(value),
+            numbers.append(Number(f"Required growth a year ({side}), from {cand.short}", float(value),
                                   "fraction a year", text.rate(value)))
     if not analysis.benchmarks.empty:
         best = analysis.benchmarks.sort_values("cagr").iloc[-1]
