@@ -80,7 +80,7 @@ overview.record_key_figures(analyses, report)
 report.table(overview.targets_table(analyses), "targets", show=overview.targets_view(analyses))
 
 # %% [markdown]
-# ## Claims against official figures of the same measure
+# ## Claims against official and press-reported figures of the same measure (each with its standing)
 
 # %%
 official = overview.claim_vs_official(claims, figures, mapping, tolerance)

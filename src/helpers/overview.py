@@ -133,12 +133,12 @@ def official_view(table: pd.DataFrame) -> pd.DataFrame:
     """Claim-vs-official table in words."""
     return pd.DataFrame({
         "claim": table["claim"],
-        "claim says": table["claim_says"], "official figure": table["official_figure"],
+        "claim says": table["claim_says"], "checked against": table["official_figure"],
         "period": table["period"] + table["years_older"].map(
             lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
         "source": table["source"] + " [" + table["standing"] + "; " + table["context_id"] + ", "
         + table["confidence"] + " confidence]",
-        "claim vs official": table["difference_pct"].map(lambda d: text.change(d / 100)),
+        "claim vs that figure": table["difference_pct"].map(lambda d: text.change(d / 100)),
         "agrees": table["agrees"].map({True: "yes", False: "no"}),
     })
 
