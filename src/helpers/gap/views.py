@@ -162,14 +162,18 @@ def comparison_view(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark_view(benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Benchmark episodes in words (values in the unit of each episode's figures)."""
+    """Episodes of the target's measure in words (values in the unit of each episode's figures), with their
+    publisher and confidence and the context, reference or snapshot rows of both ends."""
     units = benchmarks["unit"] if "unit" in benchmarks.columns else pd.Series("", index=benchmarks.index)
     return pd.DataFrame({
         "episode": benchmarks["name"],
         "first year": [text.reported(v, u) for v, u in zip(benchmarks["start_value"], units, strict=True)],
         "last year": [text.reported(v, u) for v, u in zip(benchmarks["end_value"], units, strict=True)],
         "growth a year": benchmarks["cagr"].map(text.rate),
-        "context rows": benchmarks["context_ids"].map(", ".join),
+        "source": [f"{p} ({c} confidence)" if isinstance(p, str) and p else "context figures"
+                   for p, c in zip(benchmarks.get("publisher", pd.Series("", index=benchmarks.index)),
+                                   benchmarks.get("confidence", pd.Series("", index=benchmarks.index)), strict=True)],
+        "rows": benchmarks["context_ids"].map(", ".join),
         "note": benchmarks["note"],
     })
 
