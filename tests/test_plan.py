@@ -134,3 +134,26 @@ def test_project_plan_is_well_formed(tmp_path: Path) -> None:
     assert "10_target_gap-PK-T-001" in names and "10_target_gap-PK-T-002" in names
     gap = next(r for r in runs if r.name == "10_target_gap-PK-T-002")
     assert gap.parameters["claim_id"] == "PK-T-002" and gap.title == "Target gap: Trade (PK-T-002)"
+
+
+def _register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(paths, "CLAIMS", path)
+
+
+def test_target_claims_accepts_a_byte_order_mark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.plan import EXPANDERS as real
+
+    _register(tmp_path, monkeypatch, b"\xef\xbb\xbfid,claim_type,subject\nt-1,target,Trade goal\nf-1,fact,Exports\n")
+    assert real["target_claims"]() == [{"claim_id": "t-1", "subject": "Trade goal"}]
+
+
+def test_target_claims_names_the_byte_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.plan import EXPANDERS as real
+
+    _register(tmp_path, monkeypatch, "id,claim_type,subject\nt-1,target,Caf\u00e9 exports\n".encode("latin-1"))
+    with pytest.raises(PlanError) as caught:
+        real["target_claims"]()
+    message = str(caught.value)
+    assert "claims.csv" in message and "row 2" in message and "UTF-8" in message

@@ -32,21 +32,19 @@ Expander = Callable[[], list[dict[str, Any]]]
 def _target_claims() -> list[dict[str, Any]]:
     """One item per target claim of the register, read with the csv module (no pandas on a no-op rerun).
 
-    The register is validated by the batch's input check before anything runs, not here.
+    The file is read like every data file (``helpers.datafiles``: UTF-8 with or without a byte-order mark,
+    a size limit, a message naming the byte that is not UTF-8); the register's contents are validated by the
+    batch's input check before anything runs, not here.
     """
-    import csv
+    from helpers.datafiles import read_rows
 
-    try:
-        with open(paths.CLAIMS, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise PlanError(f"foreach: target_claims cannot read the register {paths.CLAIMS} ({exc.strerror}). "
-                        "Fix: restore data/claims.csv (git checkout -- data/claims.csv)") from None
-    if rows and not {"id", "claim_type"} <= set(rows[0]):
-        raise PlanError(f"foreach: target_claims needs the columns 'id' and 'claim_type' in {paths.CLAIMS.name}. "
-                        "Fix: restore the register's header (see data/README.md)")
+    problems: list = []
+    rows = read_rows(paths.CLAIMS, ["id", "claim_type"], problems, what="claims register")
+    if problems:
+        raise PlanError("foreach: target_claims cannot read the register: "
+                        + "; ".join(str(problem) for problem in problems[:5]))
     return [{"claim_id": row["id"], "subject": row.get("subject", "")}
-            for row in rows if row.get("claim_type") == "target"]
+            for _, row in rows if row.get("claim_type") == "target" and row.get("id")]
 
 
 #: Expanders a plan can name in ``foreach``: each returns one dict of placeholder fields per run.
