@@ -103,3 +103,21 @@ def test_bad_episode_rows_are_listed_together(tmp_path: Path):
         episodes.load_episodes(path)
     assert {(p.code, p.row) for p in info.value.problems} == {("bad-measure", 2), ("bad-episode", 3),
                                                               ("no-provenance", 4)}
+
+
+def test_the_input_check_refuses_a_bad_episode_row(tmp_path: Path):
+    """make check (check_inputs) reads the comparator files too: a bad row exits 2 before any report runs."""
+    import shutil
+
+    from helpers import paths
+    from helpers.claims.inputs import context_problems
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    assert context_problems(data / "context_figures.csv", data / "context_figures.meta.json",
+                            data / "claim_series.csv", data / "benchmarks.csv") == []
+    path = data / "target_measures.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("gdp_current_usd", "gdp", 1), encoding="utf-8")
+    problems = context_problems(data / "context_figures.csv", data / "context_figures.meta.json",
+                                data / "claim_series.csv", data / "benchmarks.csv")
+    assert [(p.code, p.field, p.value) for p in problems] == [("bad-measure", "measure", "gdp")]
