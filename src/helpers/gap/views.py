@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import econ, text
+from helpers import econ, episodes, text
 from helpers.gap.analysis import GapAnalysis
 
 
@@ -80,8 +80,9 @@ def growth_rows(analysis: GapAnalysis, record_label: str = "history") -> list[di
 
 
 def benchmark_rows(benchmarks: pd.DataFrame) -> list[dict]:
-    """Benchmark episodes, fastest first, as rows for a growth chart."""
-    return [{"label": f"benchmark: {row.name}", "low": row.cagr, "high": row.cagr, "kind": "benchmark",
+    """Episodes, fastest first, as rows for a growth chart, each labelled with its measure."""
+    return [{"label": f"{episodes.measure_words(getattr(row, 'measure', None))}: {row.name}", "low": row.cagr,
+             "high": row.cagr, "kind": "benchmark",
              "ids": ", ".join(row.context_ids)}
             for row in benchmarks.sort_values("cagr", ascending=False).itertuples()]
 
