@@ -68,7 +68,7 @@ def test_iran_target_uses_pakistans_statistics_and_the_iranian_figure(inputs):
 def test_mineral_exports_history_is_stated_exactly(inputs):
     a = analyse(inputs, "pk-mineral-exports-target")
     text = gap.verdict(a)
-    assert "One earlier figure only: 2017 (calendar year), $500.0 million" in text and "F089" in text
+    assert "One earlier figure only: 2017 (calendar year), $500.0 million, low confidence" in text and "F089" in text
     assert "No episode of exports of one sector is in the data" in text
     assert any("history, not a baseline" in n for n in a.notes)
     assert a.range.low == pytest.approx(3 ** 0.1 - 1) and a.range.high == pytest.approx(4 ** 0.1 - 1)
@@ -166,5 +166,5 @@ def test_ratings_are_decided_by_the_analysis(inputs):
         "pk-uz-trade-target": "Within the record",  # 17.3% <= 27.4% own record and 30.2% envoys' episode
     }
     view = gap.gap_view(analyse(inputs, "pk-mineral-exports-target"))
-    expected = "one earlier figure only: 2017, $500.0 million (context F089)"
+    expected = "one earlier figure only: 2017, $500.0 million, low confidence (context F089)"
     assert view.loc["Historical growth a year", "value"] == expected

@@ -202,6 +202,8 @@ def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame) -
         except SeriesError as error:
             notes.append(f"series {row.series} not used: {str(error).split(' Fix: ')[0]}")
             continue
+        confidence = dict(zip(context["id"], context["confidence"], strict=True))
+        points.attrs["confidences"] = [confidence.get(i, "") for i in points.attrs.get("context_ids", [])]
         cagr = econ.historical_cagr(points) if len(points) >= 2 else None
         note = "; ".join(x for x in (row.note, points.attrs.get("note", "")) if x)
         return History(points, row.series, cagr, int(points.index[0]), int(points.index[-1]), note), notes

@@ -51,7 +51,8 @@ def _history_sentence(analysis: GapAnalysis, slowest: float | None) -> str:
         label = points.attrs.get("period_labels", [str(points.index[0])])[0]
         row_id = history.context_ids[0]
         amount = text.reported(float(points.iloc[0]), points.attrs.get("unit", ""))
-        return (f"One earlier figure only: {label}, {amount}"
+        rated = (points.attrs.get("confidences") or [""])[0]
+        return (f"One earlier figure only: {label}, {amount}{f', {rated} confidence' if rated else ''}"
                 f" ({', '.join(points.attrs.get('publishers', []))}; context {row_id}); no growth can be measured "
                 "from one point.")
     record = f"The series grew {text.rate(history.cagr)} a year over {history.start}-{history.end}"

@@ -138,8 +138,9 @@ def _one_point(analysis: GapAnalysis) -> str:
         return "no earlier figure in the data"
     points = history.series
     label = points.attrs.get("period_labels", [str(points.index[0])])[0].split(" (")[0]
-    return (f"one earlier figure only: {label}, {text.reported(float(points.iloc[0]), points.attrs.get('unit', ''))} "
-            f"(context {history.context_ids[0]})")
+    rated = (points.attrs.get("confidences") or [""])[0]
+    return (f"one earlier figure only: {label}, {text.reported(float(points.iloc[0]), points.attrs.get('unit', ''))}"
+            f"{f', {rated} confidence' if rated else ''} (context {history.context_ids[0]})")
 
 
 def scenario_view(analysis: GapAnalysis) -> pd.DataFrame:
