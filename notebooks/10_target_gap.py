@@ -94,6 +94,16 @@ if not used_conversions.empty:
 report.table(register.readable_table(claims.loc[claims["id"].isin(analysis.claim_ids)]).reset_index(), "claims_used")
 
 # %% [markdown]
+# ## The target over time: every article that stated it
+
+# %%
+from helpers import restatements
+
+restated = restatements.report_section(claim_id, claims_path)
+report.say(restated.sentence)
+report.table(restated.table, "restatements", show=restated.view, caption=restated.caption)
+
+# %% [markdown]
 # ## Baseline, target and the gap between them
 
 # %%
@@ -128,6 +138,7 @@ report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks",
 report.table(gap.history_table(analysis), "history", show=gap.history_view(analysis))
 report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
-                                                   figures.loc[figures["id"].isin(analysis.context_ids)])))
+                                                   figures.loc[figures["id"].isin(analysis.context_ids)]),
+                                claims))
 gap.write_finding(analysis, report.dir)
 report.finish()

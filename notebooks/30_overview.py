@@ -69,7 +69,7 @@ report.say(gap.data_through())
 # %%
 growth = overview.growth_frame(analyses, benchmarks)
 report.chart(charts.growth_bars(growth, overview.growth_title(analyses, benchmarks),
-                                overview.source(analyses, claims, figures)))
+                                overview.source(analyses, claims, figures), claims))
 report.table(growth, "required_growth", show=gap.comparison_view(growth))
 
 # %% [markdown]

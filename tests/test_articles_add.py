@@ -20,7 +20,7 @@ from pytest_socket import disable_socket, enable_socket
 
 from helpers import paths
 from helpers.articles import article_problems, load_articles
-from helpers.articles.add import add_article, seed_name, slug
+from helpers.articles.add import add_article, report, seed_name, slug
 from helpers.articles.extract import extract_article
 from helpers.articles.fetch import Page, fetch_page, user_agent
 from helpers.errors import ArticleSourceError
@@ -183,6 +183,19 @@ def test_a_saved_page_becomes_a_seed_a_row_and_suggestions(tmp_path: Path, proje
         assert text[offset:offset + len(quote)] == quote  # register offsets index the seed as written
     assert candidates["as_of"].ne("").all()  # undated candidates take the article's date
     assert added.exclusions.exists()
+
+
+def test_a_target_the_register_already_holds_is_pointed_out(tmp_path: Path, project):
+    register = pd.read_csv(project["claims_path"], dtype=str, keep_default_na=False)
+    register.loc[register["id"].eq("pk-ir-trade-target"), "subject"] = "Pakistan-Iran barter trade goal"
+    register.to_csv(project["claims_path"], index=False)
+    added = add_article(str(save(tmp_path, news_page())), today=TODAY, **project)
+    (hint,) = added.restatements
+    assert hint.startswith("pk-ir-trade-2028-target may restate pk-ir-trade-target (")
+    assert "set restates=pk-ir-trade-target on pk-ir-trade-2028-target" in hint
+    printed = report(added)
+    assert f"Possible restatements of a target already stated (check them while reviewing):\n  {hint}" in printed
+    assert printed.splitlines()[-2].startswith("  make append CANDIDATES=")
 
 
 def test_an_address_is_fetched_through_the_fetch_function_passed_in(tmp_path: Path, project):

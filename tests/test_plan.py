@@ -133,7 +133,7 @@ def test_project_plan_is_well_formed(tmp_path: Path) -> None:
     assert "01_claims_register" in names
     assert "10_target_gap-PK-T-001" in names and "10_target_gap-PK-T-002" in names
     gap = next(r for r in runs if r.name == "10_target_gap-PK-T-002")
-    assert gap.parameters["claim_id"] == "PK-T-002" and gap.title == "Target gap: Trade (PK-T-002)"
+    assert gap.parameters["claim_id"] == "PK-T-002" and gap.title == "Target gap: Trade"  # ids stay out of titles
 
 
 def _register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:

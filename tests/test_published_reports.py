@@ -107,3 +107,58 @@ def test_every_page_prints_without_clipping(published: Path):
     for page, facts in zip(pages, print_facts(pages), strict=True):
         assert facts["tablesWider"] == [] and facts["scrollWidth"] <= facts["pageWidth"], (page, facts)
         assert facts["scrollers"] == 0 and facts["hiddenInDetails"] == 0, (page, facts)
+
+
+@pytest.mark.slow
+def test_findings_first_and_sources_last_on_every_page(published: Path):
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.claims: list[str] = []
+            self.hrefs: list[str] = []
+            self.h2: list[str] = []
+            self._h2 = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "tr" and attrs.get("data-claim"):
+                self.claims.append(attrs["data-claim"])
+            if tag == "a" and attrs.get("href"):
+                self.hrefs.append(attrs["href"])
+            self._h2 = tag == "h2"
+
+        def handle_data(self, data):
+            if self._h2 and data.strip():
+                self.h2.append(data.strip())
+                self._h2 = False
+
+    with open(published.parent / "data" / "claims.csv", encoding="utf-8", newline="") as handle:
+        register = [row["id"] for row in csv.DictReader(handle)]
+    with open(paths.ARTICLES, encoding="utf-8", newline="") as handle:
+        addresses = {row["seed_file"]: row["url"] for row in csv.DictReader(handle)}
+    index = (published / "index.html").read_text(encoding="utf-8")
+    rows = Rows()
+    rows.feed(index)
+    assert rows.h2[:3] == ["Claims at a glance", "What changed in the data", "Reports and runs"]
+    assert rows.claims == register  # every claim, in the register's order
+    glance = index[index.index('id="claims-at-a-glance"'): index.index('id="what-changed"')]
+    assert glance.count('class="pk-rating"') == len(register)
+    assert "runs/10_target_gap-pk-ir-trade-target/report.html" in glance
+    revisions = index[index.index('id="what-changed"'): index.index('id="reports"')]
+    assert revisions.count('class="pk-revision"') >= 1 and "public copy of 2026-07-01" in revisions
+    for page in sorted((published / "runs").glob("*/report.html")):
+        html = page.read_text(encoding="utf-8")
+        body = html.split("<body", 1)[1]
+        after_title = body[body.index("</h1>") + len("</h1>"):]
+        assert re.match(r'<section[^>]*\bid="verdict"', after_title.lstrip()), page.parent.name
+        assert body.index('id="verdict"') < body.index('class="pk-content"') < body.index('id="sources"') \
+            < body.index('id="run-details"'), page.parent.name
+    gap = (published / "runs/10_target_gap-pk-ir-trade-target/report.html").read_text(encoding="utf-8")
+    rows = Rows()
+    rows.feed(gap[gap.index('id="sources"'):])
+    assert addresses["002_9f9e8348c6917a66.txt"] in rows.hrefs  # the article the target was read from
+    assert any(h.startswith("https://") for h in rows.hrefs[1:])  # and the context rows' addresses
+    title = gap[gap.index("<h1>"): gap.index("</h1>")]
+    assert "pk-ir-trade-target" not in title

@@ -1,5 +1,10 @@
-"""The one plotting module: every chart's title states the finding, axes carry units, and a Source line is
-built from the claim ids, seed files and context rows used -- never typed by hand."""
+"""The one plotting module: every chart's title states the finding in names a reader knows (subjects,
+countries, outlets), axes carry units, and a Source line is built from the claims (with their outlets) and
+context rows used -- never typed by hand. Ids appear only in Source lines.
+
+Log axes carry points and lines, never bars (a bar's length from an arbitrary floor means nothing on a log
+scale); the first log chart of a page says once what the scale means (``LOG_NOTE``). History lines break
+where years are missing instead of running straight across them."""
 
 from __future__ import annotations
 
@@ -17,6 +22,12 @@ from helpers.errors import ConversionError
 
 # Chart text is prose with dollar amounts ("$6 to $8 billion"), never TeX: draw "$" literally.
 plt.rcParams["text.parse_math"] = False
+
+#: What a log axis means, said once in the subtitle of a log chart.
+LOG_NOTE = "log scale: equal steps are equal multiples, so steady growth is a straight line"
+#: Size and colour of Source lines: legible on screen and in print.
+SOURCE_SIZE = 10
+SOURCE_COLOUR = "#333333"
 
 PALETTE = {"claim": "#1f5a91", "target": "#d1495b", "history": "#2e2e2e", "official": "#00798c",
            "scenario": "#edae49", "benchmark": "#8c8c8c", "range": "#9bbbd8"}
@@ -44,12 +55,54 @@ def source_line(claims: pd.DataFrame | None = None, context: pd.DataFrame | None
     parts: list[str] = []
     if claims is not None and not claims.empty:
         by_seed = claims.groupby("seed_file", sort=True)["id"].apply(lambda s: ", ".join(sorted(s)))
-        parts.append("claims " + "; ".join(f"{ids} (seeds/{seed})" for seed, ids in by_seed.items()))
+        parts.append("claims " + "; ".join(f"{ids} ({_outlet(seed)})" for seed, ids in by_seed.items()))
     if context is not None and not context.empty:
         by_pub = context.groupby("source_publisher", sort=True)["id"].apply(list)
         parts.append("context " + "; ".join(f"{_ranges(ids)} ({pub})" for pub, ids in by_pub.items()))
     parts.extend(extra)
     return "Source: " + ("; ".join(parts) if parts else "none")
+
+
+def _outlet(seed: str) -> str:
+    """An article as a Source line names it: outlet and date from the articles table, then its seed file."""
+    from helpers.sources import seed_article
+
+    article = seed_article({"seed_file": seed})
+    return ", ".join(x for x in (article.publisher, article.date, f"seeds/{seed}") if x)
+
+
+def said_by(claim: pd.Series | dict) -> str:
+    """Who made a claim and where, for subtitles: "the Special Assistant, in UrduPoint, 2025-08-01"."""
+    from helpers.sources import seed_article
+
+    article = seed_article(dict(claim))
+    speaker = str(claim.get("speaker") or "").strip() if hasattr(claim, "get") else ""
+    where = ", ".join(x for x in (article.publisher, article.date) if x)
+    if speaker and where:
+        return f"{speaker}, in {where}"
+    return speaker or where or f"seeds/{claim.get('seed_file')}"
+
+
+def subject_of(label: str, claims: pd.DataFrame | None) -> str:
+    """``label`` with every claim id in it replaced by the claim's subject (ids are for Source lines)."""
+    from helpers.glance import readable_label
+
+    if claims is None or claims.empty or "subject" not in claims:
+        return label
+    return readable_label(label, dict(zip(claims["id"].astype(str), claims["subject"].astype(str), strict=False)))
+
+
+def with_gaps(series: pd.Series) -> pd.Series:
+    """A yearly series over every year from its first to its last: missing years are NaN, so a line drawn
+    through it breaks there instead of joining the years on either side."""
+    if series.empty:
+        return series
+    years = [int(y) for y in series.index]
+    full = series.copy()
+    full.index = years
+    full = full.reindex(range(min(years), max(years) + 1))
+    full.name, full.attrs = series.name, dict(series.attrs)
+    return full
 
 
 def new_chart(title: str, subtitle: str = "", size: tuple[float, float] = (9.0, 5.0)) -> tuple[Figure, Axes]:
@@ -64,11 +117,12 @@ def new_chart(title: str, subtitle: str = "", size: tuple[float, float] = (9.0, 
 
 def finish(fig: Figure, source: str) -> Figure:
     """Add the Source line at the bottom and tighten the layout."""
-    text = _wrap(source, 125)
+    width = fig.get_size_inches()[0]
+    text = _wrap(source, int(width * 12.5))  # about 12.5 characters an inch at SOURCE_SIZE points
     height = fig.get_size_inches()[1]
-    bottom = min(0.4, (0.17 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
+    bottom = min(0.45, (0.19 * (text.count("\n") + 1) + 0.12) / height)  # room for the Source lines
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    fig.text(0.01, 0.01, text, fontsize=9, color="#444444", ha="left", va="bottom")
+    fig.text(0.01, 0.01, text, fontsize=SOURCE_SIZE, color=SOURCE_COLOUR, ha="left", va="bottom")
     return fig
 
 
@@ -103,8 +157,9 @@ def count_axis(ax: Axes, axis: str = "y") -> None:
 
 
 def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
-    """Log-scale bars of every money claim (ranges drawn as low-high spans), labelled by claim id. The claims
-    must share one currency (convert them first with ``helpers.fx.claims_in_usd``)."""
+    """Every money claim on a log axis as a point (a range as a span between two points), labelled by its
+    subject; targets in red. The claims must share one currency (convert them first with
+    ``helpers.fx.claims_in_usd``). No bars: on a log axis a bar's length depends on where the axis starts."""
     frame = money_claims.sort_values("value_high")
     found = sorted({vocab.currency_of(u) or u for u in frame["unit"]})
     if len(found) != 1:
@@ -115,19 +170,25 @@ def magnitude_chart(money_claims: pd.DataFrame) -> Figure:
     orders = math.log10(top["value_high"] / bottom["value_low"]) if bottom["value_low"] > 0 else float("nan")
     title = (f"Claimed amounts span {orders:.1f} orders of magnitude, from "
              f"{text.amount(bottom['value_low'], currency)} to {text.amount(top['value_high'], currency)}")
-    fig, ax = new_chart(title, f"Money claims in the register, {text.currency_label(currency)} (log scale): stocks and "
-                        "yearly flows together, labels say which; targets in red, ranges as spans",
-                        size=(9.0, 0.45 * len(frame) + 2.2))
+    subtitle = (f"Money claims in the register, {text.currency_label(currency)}: stocks and yearly flows together, "
+                f"labels say which; targets in red, ranges as spans. The axis is on a {LOG_NOTE}")
+    fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 100), size=(10.0, 0.5 * len(frame) + 2.6))
     for y, row in enumerate(frame.itertuples()):
         colour = PALETTE["target"] if row.claim_type == "target" else PALETTE["claim"]
-        ax.barh(y, row.value_low, color=colour, height=0.6)
         if row.value_high > row.value_low:
-            ax.barh(y, row.value_high - row.value_low, left=row.value_low, color=colour, alpha=0.35, height=0.6)
-        ax.text(row.value_high * 1.15, y, text.claim(row), va="center", fontsize=8)
+            ax.plot([row.value_low, row.value_high], [y, y], "-", color=colour, lw=5, alpha=0.35,
+                    solid_capstyle="round")
+            ax.plot([row.value_low, row.value_high], [y, y], "o", color=colour, ms=6)
+        else:
+            ax.plot([row.value_low], [y], "o", color=colour, ms=7)
+        ax.text(row.value_high * 1.25, y, text.claim(row), va="center", fontsize=8.5)
     ax.set_xscale("log")
-    ax.set_yticks(range(len(frame)), frame["id"], fontsize=8)
+    ax.set_yticks(range(len(frame)), [_wrap(str(s), 44) for s in frame["subject"]], fontsize=8.5)
+    ax.set_ylim(-0.6, len(frame) - 0.4)
     ax.set_xlim(frame["value_low"].min() / 2, frame["value_high"].max() * 12)  # room for the labels
     ax.set_xlabel(f"Amount, {text.currency_label(currency)} (log scale)")
+    ax.grid(axis="y", color="#eeeeee")
+    ax.set_axisbelow(True)
     money_axis(ax, "x", currency)
     return finish(fig, source_line(claims=frame))
 
@@ -143,11 +204,13 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
         title = f"{claim['subject']}: {goal} by {analysis.target_year}, with no baseline to measure it from"
     else:
         title = f"{claim['subject']} must grow {gap.required_text(required)} to reach {goal}"
-    subtitle = f"Claim {claim['id']}; target year from {analysis.target_year_source}"
-    fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 110), size=(9.0, 5.4))
+    subtitle = (f"Claimed by {said_by(claim)}; target year from {analysis.target_year_source}. "
+                f"The vertical axis is on a {LOG_NOTE}")
+    fig, ax = new_chart(_wrap(title, 90), _wrap(subtitle, 110), size=(9.0, 5.6))
     if analysis.history is not None:
-        hist = analysis.history.series
-        ax.plot(hist.index, hist.values, "o-", color=PALETTE["history"], label=f"history ({hist.name})"[:70])
+        hist = with_gaps(analysis.history.series)
+        ax.plot(hist.index, hist.values, "o-", color=PALETTE["history"], ms=4,
+                label=f"history ({subject_of(str(hist.name), claims)})"[:70])
     if analysis.baseline is not None:
         base = analysis.baseline
         start_value = base.estimate.central
@@ -189,12 +252,16 @@ def target_gap_chart(analysis, claims: pd.DataFrame, context: pd.DataFrame) -> F
     return finish(fig, source_line(used_claims, used_context, extra=notes))
 
 
-def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
-    """Horizontal bars of growth rates a year: columns ``label``, ``low``, ``high``, ``kind``.
+def growth_bars(frame: pd.DataFrame, title: str, source: str, claims: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars of growth rates a year (a linear axis from zero): columns ``label``, ``low``, ``high``,
+    ``kind``; claim ids in labels or the title are shown as the claims' subjects when ``claims`` (register
+    rows) is given.
 
     ``kind`` is ``required`` (red), ``history`` (dark) or ``benchmark`` (grey); a low-high span is drawn
     light behind the low bar.
     """
+    title = subject_of(title, claims)
+    frame = frame.assign(label=[subject_of(str(label), claims) for label in frame["label"]])
     colours = {"required": PALETTE["target"], "history": PALETTE["history"], "benchmark": PALETTE["benchmark"]}
     fig, ax = new_chart(_wrap(title, 90), "Compound growth a year, % (required by targets, achieved in history)",
                         size=(9.0, 0.42 * len(frame) + 2.4))
@@ -206,7 +273,7 @@ def growth_bars(frame: pd.DataFrame, title: str, source: str) -> Figure:
         top = row.high if pd.notna(row.high) else row.low
         ax.text(top * 100 + 0.5, y, text.bounds(row.low, row.high if pd.notna(row.high) else row.low, text.rate),
                 va="center", fontsize=8)
-    ax.set_yticks(range(len(frame)), frame["label"], fontsize=8)
+    ax.set_yticks(range(len(frame)), [_wrap(str(label), 50) for label in frame["label"]], fontsize=8.5)
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_xlabel("Growth a year (%)")
     ax.invert_yaxis()

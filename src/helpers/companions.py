@@ -43,12 +43,66 @@ def _by_id(claims: Any) -> dict[str, Mapping[str, Any]]:
 
 
 def prepare_run(folder: str | Path, meta: Mapping[str, Any], register: tuple[Any, Any] | None = None) -> dict:
-    """Write ``folder``'s workbook and return what its page adds to ``meta``: ``downloads`` and ``jsonld``."""
+    """Write ``folder``'s workbook and return what its page adds to ``meta``: ``downloads``, ``jsonld``, the
+    ``findings`` and ``headline`` figures it opens with and the ``sources`` it ends with."""
+    from helpers import glance, sources
+
     claims, context = register or load_register()
     folder = Path(folder)
-    workbook.write_report_workbook(folder, claims, context, title=str(meta.get("title") or ""))
-    reviews = claimreview.reviews_for_run(folder, _by_id(claims), str(meta.get("run_started") or "")[:10])
-    return {"downloads": [dict(d) for d in RUN_DOWNLOADS], "jsonld": reviews}
+    by_id = _by_id(claims)
+    try:
+        workbook.write_report_workbook(folder, claims, context, title=str(meta.get("title") or ""))
+        reviews = claimreview.reviews_for_run(folder, by_id, str(meta.get("run_started") or "")[:10])
+        findings = [glance.finding_view(f, by_id[f.claim_id]) for f in claimreview.findings_in_run(folder, by_id)]
+        used = glance.page_sources(sources.report_sources(folder, claims, context))
+    except ProjectError as exc:  # the articles table, read for the sources
+        raise PublishError(f"sources of the report cannot be read: {exc}") from None
+    names = {claim_id: str(row.get("subject") or claim_id) for claim_id, row in by_id.items()}
+    headline, total = glance.headline_figures(folder, names=names)
+    return {"downloads": [dict(d) for d in RUN_DOWNLOADS], "jsonld": reviews, "findings": findings,
+            "headline": headline, "headline_total": total, "sources": used}
+
+
+def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
+               register: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """What the index shows besides its runs (keyword arguments of ``helpers.render.render_index``): every
+    claim at a glance, the data revisions, each run's parameters that differ from its notebook's, and the
+    claims' subjects by id (for key figure labels)."""
+    from helpers import glance, params, paths, snapshots
+
+    reports_dir = Path(reports_dir)
+    claims, _ = register or load_register()
+    runs = []
+    for run in sorted((manifest.get("runs") or {}).values(), key=lambda r: str(r.get("name", ""))):
+        html = run.get("html")
+        if run.get("status") == "ok" and html and (reports_dir / html).is_file():
+            runs.append(((reports_dir / html).parent, str(html)))
+    try:
+        rows = glance.glance_rows(runs, _by_id(claims))
+    except ProjectError as exc:
+        raise PublishError(f"the claims at a glance cannot be listed: {exc}") from None
+    try:
+        frame = snapshots.load_all()
+        series = {(str(r["source"]), str(r["series_code"])): (str(r["measure"]), str(r["unit"]))
+                  for r in frame.drop_duplicates(["source", "series_code"]).to_dict("records")}
+        revisions, total = glance.revision_rows(snapshots.revisions_since(None), series)
+    except (ProjectError, OSError, ValueError, KeyError) as exc:
+        raise PublishError(f"the data revisions cannot be listed: {exc}. Fix: check data/snapshots/") from None
+    settings: dict[str, list[tuple[str, str, str]]] = {}
+    for run in (manifest.get("runs") or {}).values():
+        notebook = paths.NOTEBOOKS / str(run.get("notebook") or "")
+        if not run.get("parameters") or not notebook.is_file():
+            continue
+        try:
+            changed = glance.non_default_parameters(run["parameters"], params.read_parameters(notebook),
+                                                    params.parameter_schema(notebook))
+        except (ProjectError, OSError, ValueError):
+            continue  # a notebook that cannot be read: the run's own page lists its parameters
+        if changed:
+            settings[str(run.get("name"))] = changed
+    names = {str(row["id"]): str(row.get("subject") or row["id"]) for row in claims.to_dict("records")}
+    return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings,
+            "names": names}
 
 
 def write_run_pdf(html_path: str | Path) -> Path:
@@ -68,7 +122,10 @@ def publish_index(reports_dir: str | Path, manifest: Mapping[str, Any], index_fi
         html = run.get("html")
         if run.get("status") == "ok" and html and (reports_dir / html).is_file():
             runs.append(((reports_dir / html).parent, str(html), str(run.get("last_success") or "")[:10]))
-    document = claimreview.register_reviews(runs, _by_id(claims))
+    try:
+        document = claimreview.register_reviews(runs, _by_id(claims))
+    except ProjectError as exc:  # the articles table, read for each claim's first appearance
+        raise PublishError(f"claim reviews cannot be written: {exc}") from None
     written = [claimreview.write_register(reports_dir / claimreview.REGISTER_FILE, document)]
     with _pdf_lock:
         written.append(pdf.write_pdf(reports_dir / index_file, reports_dir / INDEX_PDF))

@@ -173,6 +173,27 @@ def _downloads(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
              "kind": re.sub(r"[^a-z0-9-]", "", str(d.get("kind") or "").lower())} for d in items]
 
 
+def _texts(items: Any, keys: Sequence[str]) -> list[dict[str, str]]:
+    """Rows for a template: each item's ``keys`` as text ("" when missing)."""
+    return [{k: "" if item.get(k) is None else str(item.get(k)) for k in keys} for item in items or []]
+
+
+def _web(address: Any) -> str:
+    """An address a page may link to: http(s) only, anything else (a scheme, a file path) gives ""."""
+    text_ = str(address or "").strip()
+    return text_ if re.match(r"^https?://[^\s]+$", text_, flags=re.IGNORECASE) else ""
+
+
+def _sources(sources: Any) -> dict[str, list[dict[str, str]]]:
+    """A report's sources for its template (``helpers.glance.page_sources``), links limited to http(s)."""
+    sources = sources or {}
+    articles = _texts(sources.get("articles"), ("headline", "source", "date", "address", "claims", "href"))
+    context = _texts(sources.get("context"), ("what", "source", "date", "address", "id", "href"))
+    for row in articles + context:
+        row["href"] = _web(row["href"])
+    return {"articles": articles, "context": context}
+
+
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
     """One self-contained HTML page for an executed notebook: a head built from ``meta``, the notebook's
     outputs, and the run's details (parameters, files, checksums, versions) at the end.
@@ -180,8 +201,11 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
     ``meta`` keys: title, name, notebook, parameters, run_started, duration_s, status ("ok"|"failed"),
     error, data_checksums {relpath: sha256}, versions {package: version}, tables [CSV paths beside the
     report]; optional ``index`` (link to the index page, default ``../../index.html``), ``downloads``
-    ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook) and ``jsonld``
-    (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data). Code is
+    ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook), ``jsonld``
+    (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data), and what
+    ``helpers.companions.prepare_run`` adds: ``findings`` ([{"subject", "rating", "sentence"}]: the
+    verdict the page opens with), ``headline`` ([{"label", "value"}]) with ``headline_total``, and
+    ``sources`` ({"articles", "context"}: the Sources section before the run details). Code is
     hidden unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped,
     outputs of cells tagged remove-output too, but never an error output. In a failed run the failing
     cell is marked.
@@ -217,10 +241,17 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         "tables": [{"href": _href(t), "label": Path(str(t)).name} for t in (meta.get("tables") or [])],
         "downloads": downloads,
         "index_href": _href(meta.get("index") or "../../index.html"),
+        "findings": _texts(meta.get("findings"), ("subject", "rating", "sentence")),
+        "headline": _texts(meta.get("headline"), ("label", "value")),
+        "headline_total": int(meta.get("headline_total") or len(meta.get("headline") or [])),
+        "sources": _sources(meta.get("sources")),
+        "has_sources": meta.get("sources") is not None,
     }
     env = _pages_env()
     banner = env.get_template("banner.html.j2").render(**values)
     details = env.get_template("run_details.html.j2").render(**values)
+    if values["has_sources"]:
+        details = env.get_template("sources.html.j2").render(**values) + details
 
     exporter = HTMLExporter(
         template_name=NBCONVERT_TEMPLATE,
@@ -352,15 +383,47 @@ def order_runs(runs: dict[str, dict]) -> list[dict]:
     return failed + others
 
 
-def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = ()) -> str:
-    """reports/index.html: every run with its status, times, links, tables and what changed.
+def _glance_rows(rows: Iterable[Mapping[str, Any]], runs: Sequence[dict]) -> list[dict[str, Any]]:
+    """Claims at a glance for the template: text, a relative report link, an http(s) article link, and the
+    report's non-default settings (from its run row)."""
+    by_html = {r["html"]: r for r in runs if r["html"]}
+    out = []
+    for row in rows:
+        shown = _texts([row], ("id", "subject", "amount", "by", "when", "headline", "rating", "sentence",
+                               "official", "range", "checked"))[0]
+        report = _href(row["report"]) if row.get("report") else ""
+        run = by_html.get(report)
+        out.append({**shown, "report": report, "article_href": _web(row.get("article_href")),
+                    "report_title": run["title"] if run else "", "settings": run["settings"] if run else []})
+    return out
+
+
+def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = (), *,
+                 glance: Sequence[Mapping[str, Any]] = (), revisions: Sequence[Mapping[str, Any]] = (),
+                 revisions_total: int = 0, settings: Mapping[str, Sequence[Sequence[str]]] | None = None,
+                 names: Mapping[str, str] | None = None) -> str:
+    """reports/index.html: every claim at a glance, then what changed in the data, then every run with its
+    status, times, links, tables and what changed.
 
     ``manifest`` is the batch manifest (see helpers/manifest.py); paths in it are relative to reports/.
     ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
+    ``glance`` (``helpers.glance.glance_rows``), ``revisions`` (``helpers.glance.revision_rows``) and
+    ``settings`` ({run name: [(parameter, value, default)]}: values other than the notebook's defaults) and
+    ``names`` ({claim id: subject}: key figure and change labels name claims by subject) come from
+    ``helpers.companions.index_view``.
     """
+    from helpers.glance import readable_label
+
     batch = manifest.get("batch") or {}
     counts = {k: int((batch.get("counts") or {}).get(k, 0)) for k in ("ok", "failed", "skipped")}
     runs = [_run_row(r) for r in order_runs(manifest.get("runs") or {})]
+    for run in runs:
+        run["settings"] = [(str(n), str(v), str(d)) for n, v, d in (settings or {}).get(run["name"], [])]
+        for item in run["key_figures"] + run["changes"]:
+            item["label"] = readable_label(item["label"], names)
+    claims = _glance_rows(glance, runs)
+    revision_rows = _texts(revisions, ("measure", "series", "place", "period", "old", "new", "old_vintage",
+                                       "new_vintage", "change", "recorded"))
     successes = [r.get("last_success") for r in (manifest.get("runs") or {}).values() if r.get("last_success")]
     since_raw = max(successes, key=_sort_key_time) if successes else batch.get("started")
     message = str(batch.get("message") or "")
@@ -386,5 +449,9 @@ def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = ()) ->
             message_is_heading=message.lower().startswith("nothing changed"),
             refused=bool(batch.get("refused")),
             downloads=_downloads(downloads),
+            claims=claims,
+            checked=sum(1 for c in claims if c["checked"] == "yes"),
+            revisions=revision_rows,
+            revisions_total=max(int(revisions_total), len(revision_rows)),
         )
     )

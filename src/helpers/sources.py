@@ -3,8 +3,9 @@
 A report names its claims and context rows in ``key_figures.json`` and in its tables (claim and context
 ids in cells). ``used_ids`` finds them; ``sources_frame`` turns them into one row each with what the row
 says, who said it or who published it, when, and its address. The article behind a claim comes from
-``article_of(claim)``: for now ``seed_article`` (the seed file), later a table of articles with outlet,
-headline, date and address can be passed in instead, with no change to the callers.
+``article_of(claim)``: by default ``seed_article``, which reads the articles table (``data/articles.csv``:
+outlet, headline, date, author, address, language; one row per seed file) and falls back to the seed file
+for a seed the table does not describe.
 """
 
 from __future__ import annotations
@@ -14,28 +15,74 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-SOURCE_COLUMNS = ["kind", "id", "what", "value", "unit", "words", "source", "date", "address"]
+from helpers import paths
+
+SOURCE_COLUMNS = ["kind", "id", "what", "value", "unit", "words", "source", "date", "address", "article"]
 _SPLIT = re.compile(r"[\s,;()\[\]]+")
 
 
 @dataclass(frozen=True)
 class Article:
-    """Where a claim first appeared: headline (or file name), address, outlet, date, author."""
+    """Where a claim first appeared: headline (or file name), address, outlet, date, author, language."""
 
     name: str
     url: str
     publisher: str = ""
     date: str = ""
     author: str = ""
+    language: str = ""
+
+    @property
+    def linkable(self) -> bool:
+        """Whether ``url`` is a web address a page may link to (a seed file path is not)."""
+        return self.url.startswith(("https://", "http://"))
+
+
+@lru_cache(maxsize=4)
+def _articles(path: str, stamp: float) -> dict[str, Article]:
+    """{seed file: Article} from the rows of an articles table (cached per file version)."""
+    from helpers.articles import ARTICLE_COLUMNS, read_rows
+    from helpers.errors import ArticlesError, Problem
+
+    problems: list[Problem] = []
+    rows = read_rows(Path(path), ARTICLE_COLUMNS, problems)
+    if any(problem.row is None or problem.row <= 1 for problem in problems):  # the file or its header
+        raise ArticlesError(problems, f"the articles table {Path(path).name} cannot be read")
+    out = {}
+    for row in rows:
+        data = {c: str(row.data.get(c) or "").strip() for c in ARTICLE_COLUMNS}
+        seed = data["seed_file"]
+        out[seed] = Article(name=data["headline"] or f"seeds/{seed}", url=data["url"] or f"seeds/{seed}",
+                            publisher=data["outlet"], date=data["published"], author=data["author"],
+                            language=data["language"])
+    return out
+
+
+def articles(path: str | Path | None = None) -> dict[str, Article]:
+    """Every article of the articles table by seed file (``data/articles.csv`` unless ``path``); an empty
+    mapping when there is no table. Raises ``ArticlesError`` when the file cannot be read (encoding, missing
+    columns). Rows are taken as they are: the register check (``make check``) validates them against
+    ``seeds/``; a seed still without a row is named by its file, and pages link only web addresses
+    (``Article.linkable``), so a report never fails for a row still being filled in."""
+    path = Path(path) if path is not None else paths.ARTICLES
+    if not path.is_file():
+        return {}
+    return _articles(str(path), path.stat().st_mtime_ns)
 
 
 def seed_article(claim: Mapping[str, object]) -> Article:
-    """The article of a claim as the register knows it today: its seed file (``seeds/<file>``)."""
+    """The article a claim was read from: its row of the articles table (headline, address, outlet, date,
+    author, language); a seed the table does not describe is named by its file (``seeds/<file>``), with
+    the claim's date."""
     seed = str(claim.get("seed_file") or "")
+    known = articles().get(seed)
+    if known is not None:
+        return known
     return Article(name=f"seeds/{seed}", url=f"seeds/{seed}", date=str(claim.get("as_of") or ""))
 
 
@@ -103,7 +150,8 @@ def sources_frame(claim_ids: Iterable[str], context_ids: Iterable[str], claims: 
         rows.append({"kind": "claim", "id": claim_id, "what": _text(claim.get("subject")),
                      "value": _number(claim.get("value"), claim.get("value_low")), "unit": _text(claim.get("unit")),
                      "words": _text(claim.get("quote")), "source": source,
-                     "date": article.date or _text(claim.get("as_of")), "address": article.url})
+                     "date": article.date or _text(claim.get("as_of")), "address": article.url,
+                     "article": article.name})
     by_row = context.set_index("id", drop=False)
     for row_id in context_ids:
         if row_id not in by_row.index:
@@ -116,7 +164,8 @@ def sources_frame(claim_ids: Iterable[str], context_ids: Iterable[str], claims: 
                      "words": _text(row.get("excerpt")),
                      "source": ", ".join(x for x in (_text(row.get("source_publisher")),
                                                       _text(row.get("source_title"))) if x),
-                     "date": _text(row.get("year")), "address": _text(row.get("source_url"))})
+                     "date": _text(row.get("year")), "address": _text(row.get("source_url")),
+                     "article": _text(row.get("source_title"))})
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)
 
 

@@ -22,6 +22,7 @@ from helpers import paths
 from helpers.articles.extract import PageArticle, extract_article
 from helpers.articles.fetch import MAX_BYTES, Fetcher, fetch_page
 from helpers.articles.table import ARTICLE_COLUMNS, NEED_NOTE, append_article, normalise_url, read_rows, seed_names
+from helpers.claims.register import restatement_hints
 from helpers.errors import ArticleError, ArticlesError, ArticleSourceError
 from helpers.files import write_atomic, write_csv
 from helpers.suggest import write_suggestions
@@ -42,6 +43,7 @@ class Added:
     candidates: Path
     exclusions: Path
     words: int
+    restatements: tuple[str, ...] = ()  # likely restatements of a target already in the register
 
 
 def slug(text: str, limit: int) -> str:
@@ -169,7 +171,8 @@ def add_article(source: str, *, articles_path: Path = paths.ARTICLES, seeds_dir:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return Added(seed, row, articles_path, number, candidates, exclusions, article.words)
+    hints = tuple(restatement_hints(candidates, claims_path, {name: article.published}))
+    return Added(seed, row, articles_path, number, candidates, exclusions, article.words, hints)
 
 
 def report(added: Added) -> str:
@@ -185,8 +188,11 @@ def report(added: Added) -> str:
     if missing:
         lines.append(f"  the page does not give: {', '.join(missing)}; fill them in {rel(added.table)} if you "
                      "know them (the notes say why each is empty)")
-    lines += [f"wrote {rel(added.candidates)}", f"wrote {rel(added.exclusions)}",
-              "Review them in a spreadsheet: correct ids, claim types, subjects, countries and units, delete rows "
+    lines += [f"wrote {rel(added.candidates)}", f"wrote {rel(added.exclusions)}"]
+    if added.restatements:
+        lines += ["Possible restatements of a target already stated (check them while reviewing):",
+                  *(f"  {hint}" for hint in added.restatements)]
+    lines += ["Review them in a spreadsheet: correct ids, claim types, subjects, countries and units, delete rows "
               "that are not claims, and delete 'suggested; review' from the notes of each row you checked. Then "
               "append them:",
               f"  make append CANDIDATES={rel(added.candidates)} EXCLUSIONS={rel(added.exclusions)}",

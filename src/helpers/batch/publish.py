@@ -151,11 +151,16 @@ def index_manifest(manifest: dict[str, Any], reports_dir: Path) -> dict[str, Any
 def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
     """Rewrite index.html from the manifest and the published folders; returns an error text instead of raising."""
     shown = index_manifest(manifest, reports_dir)
+    problem = ""
     try:
-        from helpers.companions import INDEX_DOWNLOADS
+        from helpers.companions import INDEX_DOWNLOADS, index_view
         from helpers.render import render_index
 
-        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=INDEX_DOWNLOADS))
+        try:  # the claims at a glance, data revisions, non-default settings (helpers.companions)
+            view = index_view(reports_dir, shown)
+        except PublishError as exc:
+            view, problem = {}, f"index shows no findings: {exc}"
+        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=INDEX_DOWNLOADS, **view))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
     try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
@@ -164,7 +169,7 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
         companions.publish_index(reports_dir, shown, INDEX_FILE)
     except PublishError as exc:
         return f"index companions not updated: {exc}"
-    return ""
+    return problem
 
 
 def unplanned(reports_dir: Path, manifest: dict[str, Any], planned: Iterable[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 * ``schema``: columns, claim types, qualifiers, the suggestion mark.
 * ``rows`` / ``baselines``: checks of one row (cells, quote, unit) and of ``baseline_id`` links.
+* ``restates``: checks of ``restates`` links between statements of one target, and likely links to review.
 * ``register``: loading the register and its exclusions, readable views.
 * ``coverage``: every number in every article is a claim or an explained exclusion.
 * ``inputs``: ``check_inputs``, every data file checked before any notebook runs.
@@ -22,18 +23,20 @@ from helpers.claims.register import (
     target_claim_ids,
     validate_register,
 )
+from helpers.claims.restates import Proposal, likely_restatements
 from helpers.claims.rows import read_seed
 from helpers.claims.schema import (
     CLAIM_TYPES,
     EXCLUSION_COLUMNS,
+    OPTIONAL_COLUMNS,
     QUALIFIERS,
     REGISTER_COLUMNS,
     SUGGESTED_NOTE,
 )
 
 __all__ = [
-    "CLAIM_TYPES", "EXCLUSION_COLUMNS", "QUALIFIERS", "REGISTER_COLUMNS", "REVIEWED_NOTE", "SUGGESTED_NOTE",
-    "append_reviewed", "check_coverage", "check_inputs", "conversion_sentence", "coverage", "coverage_summary",
-    "filter_topic", "get_claim", "linked_claim_problems", "load_claims", "load_exclusions", "read_seed",
-    "readable_table", "target_claim_ids", "validate_register",
+    "CLAIM_TYPES", "EXCLUSION_COLUMNS", "OPTIONAL_COLUMNS", "QUALIFIERS", "REGISTER_COLUMNS", "REVIEWED_NOTE",
+    "SUGGESTED_NOTE", "Proposal", "append_reviewed", "check_coverage", "check_inputs", "conversion_sentence",
+    "coverage", "coverage_summary", "filter_topic", "get_claim", "likely_restatements", "linked_claim_problems",
+    "load_claims", "load_exclusions", "read_seed", "readable_table", "target_claim_ids", "validate_register",
 ]

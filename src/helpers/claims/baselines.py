@@ -22,29 +22,51 @@ def _words(text: str) -> str:
     return " ".join(str(text or "").casefold().split())
 
 
-def _measure_mismatch(target: Mapping[str, str], base: Mapping[str, str], units: Mapping[str, vocab.Unit]
-                      ) -> tuple[str, str, str] | None:
-    """(column, what differs, fix) when ``base`` does not measure what ``target`` targets."""
-    t_unit, b_unit = target.get("unit", ""), base.get("unit", "")
+def measure_mismatch(target: Mapping[str, str], other: Mapping[str, str], units: Mapping[str, vocab.Unit],
+                     role: str = "baseline") -> tuple[str, str, str] | None:
+    """(column, what differs, fix) when ``other`` (the target's ``role``: its baseline, or an earlier
+    statement it restates) does not measure what ``target`` targets: another currency or unit, another kind
+    of flow, economy, partner or subject."""
+    t_unit, b_unit = target.get("unit", ""), other.get("unit", "")
     t_money, b_money = vocab.currency_of(t_unit, units), vocab.currency_of(b_unit, units)
+    named = f"the {role} {other.get('id')}"
     if (t_money or vocab.base_unit(t_unit)) != (b_money or vocab.base_unit(b_unit)):
-        return ("unit", f"the baseline {base.get('id')} is in {b_unit!r}, the target in {t_unit!r}",
-                "link a baseline stated in the target's currency or unit (or correct one of the units)")
+        return ("unit", f"{named} is in {b_unit!r}, the target in {t_unit!r}",
+                f"link a {role} stated in the target's currency or unit (or correct one of the units)")
     if vocab.is_per_year(t_unit) != vocab.is_per_year(b_unit):
         kinds = {True: "a yearly flow", False: "a stock or one-off amount"}
-        return ("unit", f"the baseline {base.get('id')} is {kinds[vocab.is_per_year(b_unit)]} ({b_unit!r}), the "
+        return ("unit", f"{named} is {kinds[vocab.is_per_year(b_unit)]} ({b_unit!r}), the "
                 f"target {kinds[vocab.is_per_year(t_unit)]} ({t_unit!r})",
-                "link a baseline of the same kind (both per year, '/yr', or neither), or correct the unit")
+                f"link a {role} of the same kind (both per year, '/yr', or neither), or correct the unit")
     for column in ("geo", "partner"):
-        if _words(target.get(column, "")) != _words(base.get(column, "")):
-            return (column, f"the baseline {base.get('id')} is about {column} {base.get(column)!r}, the target "
+        if _words(target.get(column, "")) != _words(other.get(column, "")):
+            return (column, f"{named} is about {column} {other.get(column)!r}, the target "
                     f"about {target.get(column)!r}",
-                    f"link a baseline of the same {column}, or correct the {column} of one of them")
-    if _words(target.get("subject", "")) != _words(base.get("subject", "")):
-        return ("subject", f"the baseline {base.get('id')} measures {base.get('subject')!r}, the target "
+                    f"link a {role} of the same {column}, or correct the {column} of one of them")
+    if _words(target.get("subject", "")) != _words(other.get("subject", "")):
+        return ("subject", f"{named} measures {other.get('subject')!r}, the target "
                 f"{target.get('subject')!r}",
-                "link a baseline of the same measure, and write the same subject on both rows")
+                f"link a {role} of the same measure, and write the same subject on both rows")
     return None
+
+
+def rows_by_id(rows: Sequence[Row], others: Sequence[Row] = ()) -> dict[str, Mapping[str, str]]:
+    """Each id's row among ``rows`` then ``others`` (the first row of an id counts)."""
+    by_id: dict[str, Mapping[str, str]] = {}
+    for _, row in [*rows, *others]:
+        by_id.setdefault(row.get("id", ""), row)
+    return by_id
+
+
+def cycle_through(claim_id: str, first: str, column: str, by_id: Mapping[str, Mapping[str, str]]) -> list[str] | None:
+    """The ids of the cycle that following ``column`` from ``claim_id`` (which names ``first``) comes back to
+    ``claim_id`` by (``[claim_id, first, ..., claim_id]``), or None when the links end elsewhere."""
+    chain, seen, step = [claim_id], {claim_id}, first
+    while step and step in by_id and step not in seen:
+        chain.append(step)
+        seen.add(step)
+        step = by_id[step].get(column, "")
+    return [*chain, claim_id] if step == claim_id else None
 
 
 def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab.Unit],
@@ -54,9 +76,7 @@ def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
     counts. ``others`` are rows a baseline may name but that are not checked (the register, when ``rows`` are
     candidates to append to it)."""
     f = str(path)
-    by_id: dict[str, Mapping[str, str]] = {}
-    for _, row in [*rows, *others]:
-        by_id.setdefault(row.get("id", ""), row)
+    by_id = rows_by_id(rows, others)
     problems: list[Problem] = []
     for number, row in rows:
         claim_id, base_id = row.get("id", ""), row.get("baseline_id", "")
@@ -75,13 +95,9 @@ def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
             add("baseline_id", "no claim has this id",
                 "name the id of the claim that states the baseline, or leave it empty", "unknown-baseline")
             continue
-        chain, seen, step = [claim_id], {claim_id}, base_id
-        while step and step in by_id and step not in seen:
-            chain.append(step)
-            seen.add(step)
-            step = by_id[step].get("baseline_id", "")
-        if step == claim_id:
-            add("baseline_id", f"the baselines form a cycle ({' -> '.join([*chain, claim_id])})",
+        cycle = cycle_through(claim_id, base_id, "baseline_id", by_id)
+        if cycle is not None:
+            add("baseline_id", f"the baselines form a cycle ({' -> '.join(cycle)})",
                 "a baseline states a starting level: empty baseline_id on the claim that is the baseline",
                 "baseline-cycle")
             continue
@@ -90,7 +106,7 @@ def baseline_problems(rows: Sequence[Row], path: Path, units: Mapping[str, vocab
                 "name a fact or estimate that states the starting level, or leave baseline_id empty",
                 "baseline-is-target")
             continue
-        mismatch = _measure_mismatch(row, base, units)
+        mismatch = measure_mismatch(row, base, units)
         if mismatch is not None:
             column, message, fix = mismatch
             problems.append(Problem(f, number, "baseline_id", base_id,

@@ -12,27 +12,54 @@ from pathlib import Path
 from helpers import paths
 from helpers.claims.append import append_reviewed
 from helpers.claims.inputs import check_inputs
-from helpers.claims.register import read_register_rows
+from helpers.claims.register import read_register_rows, restatement_hints
+from helpers.claims.restates import likely_restatements
 from helpers.errors import ProjectError, RegisterError
+
+
+def _published() -> dict[str, str]:
+    """Each seed's publication date, from the articles table as it stands (its problems are reported by the
+    check of the articles; here dates only order the proposals)."""
+    from helpers.articles import ARTICLE_COLUMNS, read_rows
+
+    if not paths.ARTICLES.exists():
+        return {}
+    return {r.data.get("seed_file", ""): r.data.get("published", "") for r in read_rows(paths.ARTICLES,
+                                                                                        ARTICLE_COLUMNS, [])}
+
+
+def _proposals() -> list[str]:
+    """Likely restatements of targets nobody has linked (the register has passed its checks)."""
+    rows = [row for _, row in read_register_rows(paths.CLAIMS, [])]
+    return [str(p) for p in likely_restatements(rows, _published())]
 
 
 def _check() -> str:
     table = check_inputs()
     counts = table["status"].value_counts().to_dict()
-    return (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
+    done = (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
             "0 uncovered; context figures, mapping, benchmarks, units and rates ok")
+    proposals = _proposals()
+    if not proposals:
+        return done + "; no unlinked restatement of a target found"
+    return "\n".join([done, f"{len(proposals)} possible restatement(s) of a target to review:",
+                      *(f"  {p}" for p in proposals)])
 
 
 def _suggest(article: Path, out: Path) -> str:
     from helpers.suggest import write_suggestions  # the parser is loaded only for this command
 
     problems: list = []
-    existing = {row.get("id", "") for _, row in read_register_rows(paths.CLAIMS, problems)}
+    register = [row for _, row in read_register_rows(paths.CLAIMS, problems)]
+    existing = {row.get("id", "") for row in register}
     if problems:
         raise RegisterError(problems, f"the claims register has {len(problems)} problem(s)")
     candidates, exclusions = write_suggestions(article, out, existing)
     command = f"make append CANDIDATES={paths.shown(candidates)} EXCLUSIONS={paths.shown(exclusions)}"
-    return (f"wrote {paths.shown(candidates)}\nwrote {paths.shown(exclusions)}\n"
+    hints = [f"  {hint}\n" for hint in restatement_hints(candidates, paths.CLAIMS, _published())]
+    restated = (f"Possible restatements of a target already stated (check them while reviewing):\n{''.join(hints)}"
+                if hints else "")
+    return (f"wrote {paths.shown(candidates)}\nwrote {paths.shown(exclusions)}\n{restated}"
             "Review them in a spreadsheet: correct ids, claim types, subjects, countries and units (a trade target is "
             "usually USD/yr), delete rows that are not claims, and delete 'suggested; review' from the notes of "
             "each row you checked. Then append them:\n"

@@ -16,18 +16,28 @@ import pandas as pd
 
 from helpers import paths, text, vocab
 from helpers.claims.baselines import baseline_problems
+from helpers.claims.restates import proposals_for, restates_problems
 from helpers.claims.rows import Seeds, check_row
-from helpers.claims.schema import EXCLUSION_COLUMNS, REGISTER_COLUMNS, VERBATIM
+from helpers.claims.schema import EXCLUSION_COLUMNS, OPTIONAL_COLUMNS, REGISTER_COLUMNS, VERBATIM
 from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
+from helpers.files import restore_cell
 
 Rows = list[tuple[int, dict[str, str]]]
 
 
 def read_register_rows(path: Path, problems: list[Problem], restore=None) -> Rows:
-    """The register's rows as text (spreadsheet row, cells); file and header problems go to ``problems``."""
-    return read_rows(path, REGISTER_COLUMNS, problems, extra_allowed=False, raw=VERBATIM, restore=restore,
+    """The register's rows as text (spreadsheet row, cells); file and header problems go to ``problems``.
+
+    A file without an optional column (``restates``: written before it existed) reads it as empty."""
+    found: list[Problem] = []
+    rows = read_rows(path, REGISTER_COLUMNS, found, extra_allowed=False, raw=VERBATIM, restore=restore,
                      what="claims register" if Path(path).name == paths.CLAIMS.name else "candidates file")
+    problems.extend(p for p in found if not (p.code == "missing-column" and p.field in OPTIONAL_COLUMNS))
+    for _, row in rows:
+        for column in OPTIONAL_COLUMNS:
+            row[column] = row.get(column) or ""
+    return rows
 
 
 def units_or_problems(units_path: Path, problems: list[Problem]) -> dict[str, vocab.Unit]:
@@ -41,8 +51,8 @@ def units_or_problems(units_path: Path, problems: list[Problem]) -> dict[str, vo
 
 def validate_rows(rows: Rows, path: Path, seeds_dir: Path, units: dict[str, vocab.Unit],
                   others: Rows | None = None) -> list[Problem]:
-    """Every problem of register rows: each row's cells, quote and unit; duplicate ids; baseline links (which may
-    also name ``others``, rows already in the register)."""
+    """Every problem of register rows: each row's cells, quote and unit; duplicate ids; baseline and restatement
+    links (which may also name ``others``, rows already in the register)."""
     problems: list[Problem] = []
     seeds = Seeds(Path(seeds_dir))
     seen: dict[str, int] = {}
@@ -55,6 +65,7 @@ def validate_rows(rows: Rows, path: Path, seeds_dir: Path, units: dict[str, voca
         elif claim_id:
             seen[claim_id] = number
     problems.extend(baseline_problems(rows, path, units, others or ()))
+    problems.extend(restates_problems(rows, path, units, others or ()))
     return problems
 
 
@@ -66,6 +77,16 @@ def validate_register(path: Path = paths.CLAIMS, seeds_dir: Path = paths.SEEDS, 
     rows = read_register_rows(Path(path), problems, restore)
     problems.extend(validate_rows(rows, Path(path), seeds_dir, units))
     return problems
+
+
+def restatement_hints(candidates: Path, claims_path: Path = paths.CLAIMS,
+                      published: dict[str, str] | None = None) -> list[str]:
+    """Likely restatements between a new article's candidates file and the register (or among the candidates),
+    each as a line telling the reviewer which ``restates`` value to set; unreadable files give none (their
+    problems are reported by the commands that check them)."""
+    new = [row for _, row in read_register_rows(Path(candidates), [], restore=restore_cell)]
+    register = [row for _, row in read_register_rows(Path(claims_path), [])]
+    return [str(p) for p in proposals_for(new, register, published)]
 
 
 def frame_of(rows: Rows) -> pd.DataFrame:
@@ -167,8 +188,21 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
     return frame
 
 
+def _article_words(claim: dict) -> str:
+    """The article a claim was read from, as a reader knows it: outlet and date (articles table; its headline
+    and address are in the report's Sources)."""
+    from helpers.sources import seed_article
+
+    article = seed_article(claim)
+    if not article.publisher:
+        return article.name
+    return f"{article.publisher}, {article.date}" if article.date else article.publisher
+
+
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier."""
+    """The register as a reader wants it: grouped by topic, amounts in words with their qualifier, the article
+    each claim was read from (outlet and date) and, when the register links restated targets, the earlier
+    statement each restates."""
     view = pd.DataFrame({
         "topic": claims["topic"],
         "claim": claims["id"],
@@ -180,8 +214,10 @@ def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
         "by year": claims["horizon_year"].astype("string").fillna(""),
         "speaker": claims["speaker"],
         "quote": claims["quote"],
-        "seed": claims["seed_file"],
+        "article": [_article_words(r) for r in claims.to_dict("records")],
     })
+    if "restates" in claims.columns and claims["restates"].fillna("").ne("").any():
+        view["restates"] = claims["restates"].fillna("")  # the earlier statement of a restated target
     return view.sort_values(["topic", "claim"]).set_index(["topic", "claim"])
 
 

@@ -9,7 +9,10 @@ from helpers import vocab
 REGISTER_COLUMNS: list[str] = [
     "id", "topic", "claim_type", "subject", "geo", "partner", "value", "value_low", "value_high", "unit",
     "qualifier", "as_of", "horizon_year", "baseline_id", "speaker", "seed_file", "offset", "quote", "notes",
+    "restates",
 ]
+#: Columns a register or candidates file may leave out (files written before the column existed): read as empty.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("restates",)
 EXCLUSION_COLUMNS: list[str] = ["seed_file", "offset", "text", "kind", "reason"]
 CLAIM_TYPES: tuple[str, ...] = ("fact", "estimate", "target")
 #: The register's qualifier kinds (the one vocabulary: helpers.vocab).
