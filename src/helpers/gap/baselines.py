@@ -70,13 +70,15 @@ class Candidate:
     central_rate: float | None = None
     floor: bool = False  # one direction of a two-way trade target: a floor for the baseline
     amount: str = ""  # the figure in words
+    cited: str = ""  # how a reader finds it, when not by its ids (an agency's series code)
     claims: list[str] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
 
     @property
     def short(self) -> str:
         """The baseline in a few words: "$2.5 billion in FY2024-25 (F062; official, press-reported)"."""
-        return f"{self.label.split(' (')[0]} ({'; '.join([*self.ids, self.standing])})"
+        where = [self.cited] if self.cited else self.ids
+        return f"{self.label.split(' (')[0]} ({'; '.join([*where, self.standing])})"
 
     @property
     def ids(self) -> list[str]:
@@ -177,10 +179,10 @@ def _agency(measure: str | None, geo: str, folder=None) -> list[Candidate]:
         year = int(points.index[-1])
         row = points.attrs["row_ids"][year]
         out.append(Candidate(f"agency:{source}", f"{text.amount(float(points.iloc[-1]), 'USD')} in {year} "
-                             f"({words}, {points.attrs['vintage']}; official; {row})",
+                             f"({words}, {points.attrs['vintage']}; official; series {code})",
                              econ.Estimate.exact(float(points.iloc[-1])), year, "official",
                              points.attrs.get("confidence") or "high", context=[row],
-                             amount=text.amount(float(points.iloc[-1]), "USD")))
+                             amount=text.amount(float(points.iloc[-1]), "USD"), cited=f"{source.upper()} {code}"))
     return out
 
 
