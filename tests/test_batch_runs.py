@@ -98,6 +98,7 @@ def test_incremental_skip_rerun_and_what_changed(project: Project) -> None:
     second, out, _ = project.run()
     assert second.exit_code == 0 and second.results[0].status == "skipped"
     assert f"nothing changed since {record['last_success']}: 1 runs up to date" in out
+    assert out.rstrip().splitlines()[-1].endswith(f"; open {project.reports / 'index.html'}")  # where to look
     assert project.manifest()["batch"]["nothing_changed"] is True
 
     data_file.write_text("id,value,claim_type\nC1,10,target\nC2,25,target\nC3,5,context\n")

@@ -36,3 +36,17 @@ def test_index_view_lists_every_claim_revisions_and_settings(tmp_path: Path) -> 
     assert trade["report"] == "runs/gap/report.html" and trade["rating"] == "No record to compare"
     assert view["revisions"] and view["revisions_total"] == len(view["revisions"])
     assert view["settings"] == {"gap": [("target_year", "2030", "null")]}
+
+
+def test_index_companions_are_kept_only_when_nothing_ran_and_both_are_in_place(tmp_path) -> None:
+    from helpers.companions import INDEX_PDF, index_companions_current
+
+    quiet = {"batch": {"nothing_changed": True, "retired": []}}
+    assert not index_companions_current(tmp_path, quiet)  # nothing to keep yet
+    (tmp_path / "claims.jsonld").write_text("{}", encoding="utf-8")
+    assert not index_companions_current(tmp_path, quiet)  # the PDF is missing: write both
+    (tmp_path / INDEX_PDF).write_bytes(b"%PDF-1.7")
+    assert index_companions_current(tmp_path, quiet)
+    assert not index_companions_current(tmp_path, {"batch": {"nothing_changed": False}})  # a run ran
+    assert not index_companions_current(tmp_path, {"batch": {"nothing_changed": True, "retired": ["old"]}})
+    assert not index_companions_current(tmp_path, {})

@@ -132,3 +132,21 @@ def test_what_changed_lists_the_figures_that_changed_in_this_batch() -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
     assert "Title of alpha_ok: Export gap &lt;i&gt;x&lt;/i&gt;: $48.0 billion → $50.0 billion" in text
     assert "data/context_figures.csv changed" in text
+
+
+def test_index_shows_each_restated_target_over_time_and_only_a_line_when_none_is() -> None:
+    restated = {"caption": "Targets as stated over time: 1 target, 1 restated in another article, 1 restatement "
+                           "changed the amount or the year.",
+                "columns": ["target", "stated on", "outlet", "amount", "change from the statement it restates"],
+                "rows": [["Iran trade goal", "2024-04-22", "Dawn", "$10 billion a year", "first statement"],
+                         ["Iran trade goal", "2025-09-16", "The News", "$8 billion a year",
+                          "amount lowered from $10 billion a year to $8 billion a year"]],
+                "flagged": 1, "restated": 1}
+    page = render_index(manifest(), restated=restated)
+    section = page[page.index('id="targets-over-time"'):page.index('id="what-changed"')]
+    assert "amount lowered from $10 billion a year to $8 billion a year" in section
+    assert section.count("<tr>") == 3 and "<caption>Targets as stated over time" in section
+    quiet = render_index(manifest(), restated={**restated, "restated": 0, "rows": [],
+                                               "caption": "Targets as stated over time: 6 targets, none restated."})
+    section = quiet[quiet.index('id="targets-over-time"'):quiet.index('id="what-changed"')]
+    assert "none restated" in section and "<table" not in section

@@ -119,6 +119,11 @@ def test_the_report_section_reads_the_files(world):
     assert found.view["change from the statement it restates"].iloc[0] == restatements.FIRST
 
 
+def world_subject(world, claim_id: str) -> str:
+    """The register subject of ``claim_id`` in the test world's register."""
+    return str(claims.load_claims(world.claims, world.seeds).set_index("id").loc[claim_id, "subject"])
+
+
 def test_the_index_table_is_plain_data(world):
     table = restatements.index_table(world.claims, world.articles, world.seeds)
     assert table["caption"] == ("Targets as stated over time: 3 targets, 1 restated in another article, "
@@ -126,14 +131,17 @@ def test_the_index_table_is_plain_data(world):
     assert table["columns"][0] == "target" and "amount" in table["columns"]
     assert len(table["rows"]) == 5 and all(isinstance(cell, str) for row in table["rows"] for cell in row)
     assert (table["flagged"], table["restated"]) == (2, 1)
-    assert table["rows"][0][:3] == ["pk-ir-trade-goal", "2025-03-10", "Dawn"]
+    subject = world_subject(world, "pk-ir-trade-goal")
+    assert table["rows"][0][:3] == [subject, "2025-03-10", "Dawn"]
+    assert table["rows"][0][-1] != subject  # the statement's claim id stays, last, as its trace
 
 
 def test_the_index_table_of_the_shipped_register():
     table = restatements.index_table()
     targets = claims.target_claim_ids()
     assert table["caption"].endswith("none restated in another article yet.")
-    assert [row[0] for row in table["rows"]] == targets  # one statement each, in register order
+    subjects = claims.load_claims().set_index("id")["subject"]
+    assert [row[0] for row in table["rows"]] == [subjects[t] for t in targets]  # one each, in register order
     assert table["flagged"] == 0
 
 

@@ -68,7 +68,7 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
     """What the index shows besides its runs (keyword arguments of ``helpers.render.render_index``): every
     claim at a glance, the data revisions, each run's parameters that differ from its notebook's, and the
     claims' subjects by id (for key figure labels)."""
-    from helpers import glance, params, paths, snapshots
+    from helpers import glance, params, paths, restatements, snapshots
 
     reports_dir = Path(reports_dir)
     claims, _ = register or load_register()
@@ -101,14 +101,28 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
         if changed:
             settings[str(run.get("name"))] = changed
     names = {str(row["id"]): str(row.get("subject") or row["id"]) for row in claims.to_dict("records")}
+    try:
+        restated = restatements.index_table()
+    except (ProjectError, OSError, ValueError, KeyError) as exc:
+        raise PublishError(f"the targets' restatements cannot be listed: {exc}. Fix: run make check") from None
     return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings,
-            "names": names}
+            "names": names, "restated": restated}
 
 
 def write_run_pdf(html_path: str | Path) -> Path:
     """The PDF of a rendered page, beside it as ``report.pdf`` (or ``<name>.pdf``)."""
     with _pdf_lock:
         return pdf.write_pdf(html_path)
+
+
+def index_companions_current(reports_dir: str | Path, manifest: Mapping[str, Any]) -> bool:
+    """True when a batch ran nothing (every run skipped, nothing retired) and ``claims.jsonld`` and the index's
+    PDF are both in place: they were written from the same reports, so the batch keeps them (a PDF takes
+    seconds, most of a no-op rerun, and delays stopping on a signal)."""
+    batch = manifest.get("batch") or {}
+    reports_dir = Path(reports_dir)
+    return (bool(batch.get("nothing_changed")) and not batch.get("retired")
+            and (reports_dir / claimreview.REGISTER_FILE).is_file() and (reports_dir / INDEX_PDF).is_file())
 
 
 def publish_index(reports_dir: str | Path, manifest: Mapping[str, Any], index_file: str = "index.html",

@@ -401,7 +401,7 @@ def _glance_rows(rows: Iterable[Mapping[str, Any]], runs: Sequence[dict]) -> lis
 def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = (), *,
                  glance: Sequence[Mapping[str, Any]] = (), revisions: Sequence[Mapping[str, Any]] = (),
                  revisions_total: int = 0, settings: Mapping[str, Sequence[Sequence[str]]] | None = None,
-                 names: Mapping[str, str] | None = None) -> str:
+                 names: Mapping[str, str] | None = None, restated: Mapping[str, Any] | None = None) -> str:
     """reports/index.html: every claim at a glance, then what changed in the data, then every run with its
     status, times, links, tables and what changed.
 
@@ -409,7 +409,8 @@ def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = (), *,
     ``downloads`` ([{"href", "label", "kind"}]) are files beside the index (its PDF, the claim reviews).
     ``glance`` (``helpers.glance.glance_rows``), ``revisions`` (``helpers.glance.revision_rows``) and
     ``settings`` ({run name: [(parameter, value, default)]}: values other than the notebook's defaults) and
-    ``names`` ({claim id: subject}: key figure and change labels name claims by subject) come from
+    ``names`` ({claim id: subject}: key figure and change labels name claims by subject) and ``restated``
+    (``helpers.restatements.index_table``: each target as stated over time) come from
     ``helpers.companions.index_view``.
     """
     from helpers.glance import readable_label
@@ -436,6 +437,7 @@ def render_index(manifest: dict, downloads: Sequence[Mapping[str, str]] = (), *,
             csp=CSP,
             css=Markup(_site_css()),
             runs=runs,
+            restated=restated or {},
             counts=counts,
             generated=format_time(manifest.get("generated")),
             generated_raw=str(manifest.get("generated") or ""),

@@ -218,9 +218,11 @@ def report_section(claim_id: str, claims_path: Path | str = "", articles_path: P
 def index_table(claims_path: Path = paths.CLAIMS, articles_path: Path = paths.ARTICLES,
                 seeds_dir: Path = paths.SEEDS) -> dict[str, Any]:
     """The histories of all targets as plain data for the index page: ``caption`` (a sentence), ``columns``
-    (labels), ``rows`` (lists of text, one per statement, grouped by target, first to latest), ``flagged``
+    (labels), ``rows`` (lists of text, one per statement, grouped by target, first to latest; the target named by
+    its latest statement's subject, the statement's claim id last), ``flagged``
     (restatements that changed the amount or the year) and ``restated`` (targets stated more than once)."""
-    table = histories(load_claims(claims_path, seeds_dir), read_articles(articles_path))
+    claims = load_claims(claims_path, seeds_dir)
+    table = histories(claims, read_articles(articles_path))
     counts = table.groupby("target").size() if not table.empty else pd.Series(dtype=int)
     restated, flagged = int((counts > 1).sum()), int(table["changed"].sum()) if not table.empty else 0
     targets = len(counts)
@@ -228,7 +230,9 @@ def index_table(claims_path: Path = paths.CLAIMS, articles_path: Path = paths.AR
                + (f"{text.number(restated)} restated in another article, {text.number(flagged)} "
                   f"restatement{'s' if flagged != 1 else ''} changed the amount or the year."
                   if restated else "none restated in another article yet."))
+    subjects = dict(zip(claims["id"], claims["subject"], strict=True)) if not claims.empty else {}
     shown = table[["target", *VIEW]].rename(columns={"target": "target", **VIEW})
+    shown["target"] = [str(subjects.get(claim_id) or claim_id) for claim_id in shown["target"]]  # names, not ids
     return {"caption": caption, "columns": list(shown.columns),
             "rows": [[str(cell) for cell in row] for row in shown.itertuples(index=False)],
             "flagged": flagged, "restated": restated}

@@ -166,6 +166,8 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
     try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)
         from helpers import companions
 
+        if companions.index_companions_current(reports_dir, shown):
+            return problem  # nothing ran: the claim reviews and the PDF of the last batch still hold
         companions.publish_index(reports_dir, shown, INDEX_FILE)
     except PublishError as exc:
         return f"index companions not updated: {exc}"

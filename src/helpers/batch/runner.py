@@ -24,6 +24,7 @@ from typing import Any
 from helpers import fingerprint as fpr
 from helpers import manifest as mf
 from helpers.batch import publish
+from helpers.batch.layout import INDEX_FILE
 from helpers.batch.lock import BatchLock
 from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult
 from helpers.batch.outcome import reason_text
@@ -260,7 +261,9 @@ def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot:
         where = str(reports / r.path) if r.path else ""
         extra = f"  {r.error}" if r.error else (f"  ({r.reason})" if r.reason and r.status != "ok" else "")
         print(f"{r.status:<10} {r.name:<{width}} {dur}  {where}{extra}".rstrip(), file=options.out)
-    print(f"{summary.message} in {summary.duration_s:.1f}s", file=options.out)
+    index = reports / INDEX_FILE
+    shown = f"; open {index}" if index.is_file() and not problem.startswith("index.html") else ""
+    print(f"{summary.message} in {summary.duration_s:.1f}s{shown}", file=options.out)
     if problem:
         print(f"[batch] warning: {problem}", file=options.err)
 
