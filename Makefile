@@ -10,12 +10,13 @@ ARGS   ?=
 .PHONY: help venv reports test lint lab suggest append check bench bench-suggest corpus clean refresh add-article
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-# The first install takes about 75 s: pip's own progress (one line per package) shows it is moving.
+# The first install takes about two minutes (121 s measured on the 2-core development machine, with other work
+# running on it): pip's own progress (one line per package) shows it is moving.
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || { echo "[venv] creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
-	@echo "[venv] installing the pinned dependencies into $(VENV) (first time: about 75 s)"
+	@echo "[venv] installing the pinned dependencies into $(VENV) (first time: about two minutes)"
 	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock -e '.[dev]' \
 		| grep --line-buffered -E '^(Collecting|Installing|Successfully)' || true
 	@$(PY) -c "import helpers, papermill, nbclient" || { echo "[venv] install failed: see pip's output above" >&2; exit 1; }
@@ -49,7 +50,7 @@ add-article: $(STAMP)  ## an article from a saved page or address: make add-arti
 	@test -n "$(SOURCE)" || { echo "usage: make add-article SOURCE=<saved .html file or http(s) address>" >&2; exit 2; }
 	$(PY) -m helpers.articles add '$(SOURCE)'
 
-check: $(STAMP)  ## validate the register, exclusions, coverage and rates
+check: $(STAMP)  ## validate every input of the reports: register, exclusions, articles, coverage, rates...
 	$(PY) -m helpers.claims check
 
 bench: $(STAMP)  ## benchmarks: the batch against the naive loop, its engine against papermill in a pool (minutes)
@@ -65,5 +66,14 @@ corpus: $(STAMP)  ## recall and precision of the quantity parser on real newspap
 refresh: $(STAMP)  ## pull the agencies' series into data/snapshots (unreachable: keep them, exit 3)
 	$(PY) -m helpers.refresh $(ARGS)
 
-clean:  ## remove .venv and generated reports
-	rm -rf $(VENV) reports/*/ reports/*.html reports/*.json
+# Everything the batch writes under reports/ (helpers.batch.layout, helpers.manifest, helpers.companions): the
+# report folders (runs/, failed/, lab/, .staging/), the index and its PDF, claims.jsonld, the manifest and any
+# damaged manifest set aside, half-written temporary files and the lock file. reports/README.md stays.
+GENERATED := reports/*/ reports/.staging reports/*.html reports/*.json reports/index.pdf reports/claims.jsonld \
+	reports/manifest.json.damaged-* reports/.*.tmp reports/.lock
+
+clean:  ## remove .venv and every generated report (refused while a batch is writing reports/)
+	@if [ -e reports/.lock ] && command -v flock > /dev/null && ! flock -n reports/.lock true; then \
+		echo "make clean: a batch is writing reports/ (it holds reports/.lock); nothing removed: wait for it to end" >&2; \
+		exit 2; fi
+	rm -rf $(VENV) $(GENERATED)

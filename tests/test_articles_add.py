@@ -139,6 +139,22 @@ def test_extraction_keeps_the_article_and_leaves_navigation_adverts_and_boxes_ou
     assert article.notes == []
 
 
+def test_the_walkthrough_page_gives_its_body_byte_for_byte_and_its_metadata():
+    """The README walkthrough's saved page: the body is new_article.txt exactly (the reviewed rows' offsets
+    index it), and nothing of the menus, the ticker, the adverts, the "most read", newsletter or related boxes,
+    the tags or the footer comes in."""
+    fixtures = Path(__file__).parent / "fixtures" / "articles"
+    article = extract_article((fixtures / "new_article.html").read_bytes(), today=TODAY)
+    assert article.text.encode("utf-8") == (fixtures / "new_article.txt").read_bytes()
+    for clutter in ("KSE-100", "savings account", "Tashkent from", "Most read", "Plots from", "Morning Brief",
+                    "Cabinet approves", "Tags:", "Published in", "All rights reserved", "Exports to China rose"):
+        assert clutter not in article.text
+    assert (article.outlet, article.headline, article.published, article.author, article.language,
+            article.kind) == ("The Indus Ledger", "Pakistan and China agree to deepen industrial cooperation",
+                              "2026-03-10", "Staff Reporter", "en", "news")
+    assert article.url.startswith("https://www.indusledger.example/business/2026/03/10/") and article.notes == []
+
+
 def test_a_page_with_only_meta_tags_gives_its_metadata():
     article = extract_article(meta_only_page(), today=TODAY)
     assert (article.outlet, article.headline, article.published, article.author, article.language) == (

@@ -3,40 +3,53 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import claims, paths
+from helpers.articles import append_article
+from helpers.articles.add import add_article
 from helpers.claims.cli import main
-from helpers.errors import ConversionError, CoverageError, RegisterError, ReviewError
+from helpers.errors import ArticlesError, ConversionError, CoverageError, RegisterError, ReviewError
 from helpers.files import write_csvs
-from helpers.suggest import write_suggestions
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+#: The test article as a saved news page (navigation, adverts, "most read" box, metadata), and its body as
+#: make add-article extracts it.
+PAGE = ARTICLES / "new_article.html"
 ARTICLE = ARTICLES / "new_article.txt"
-#: The candidates of new_article.txt as a reviewer corrected them (ids, types, subjects, yearly units).
+#: The name make add-article gives it (NNN_<outlet>_<headline>.txt); the reviewed rows name this seed.
+SEED = "005_the-indus-ledger_pakistan-and-china-agree-to-deepen-industrial.txt"
+#: The candidates of the article as a reviewer corrected them (ids, types, subjects, yearly units).
 REVIEWED = ARTICLES / "new_article.reviewed.csv"
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """Copies of data/ and seeds/ with the test article added as a new seed."""
+    """Copies of data/ and seeds/ with the test article added from its saved page (make add-article: the seed,
+    its row of the articles table and suggestions in tmp_path/s)."""
     data, seeds = tmp_path / "data", tmp_path / "seeds"
     shutil.copytree(paths.DATA, data)
     shutil.copytree(paths.SEEDS, seeds)
-    shutil.copy(ARTICLE, seeds / "005_new_article.txt")
+    added = add_article(str(PAGE), articles_path=data / "articles.csv", seeds_dir=seeds,
+                        suggestions_dir=tmp_path / "s", claims_path=data / "claims.csv", today=date(2026, 11, 24))
+    assert added.seed.name == SEED and added.seed.read_bytes() == ARTICLE.read_bytes()
     return data, seeds
 
 
 def suggested(seeds: Path, out: Path) -> tuple[Path, Path]:
-    return write_suggestions(seeds / "005_new_article.txt", out, set(claims.load_claims()["id"]))
+    """The suggestions make add-article wrote for the test article (dated with the page's date)."""
+    found = out / SEED.replace(".txt", ".candidates.csv"), out / SEED.replace(".txt", ".exclusions.csv")
+    assert all(path.is_file() for path in found)
+    return found
 
 
 def append(data: Path, seeds: Path, candidates: Path, exclusions: Path | None, **kwargs):
     return claims.append_reviewed(candidates, exclusions, data / "claims.csv", data / "exclusions.csv", seeds,
-                                  **kwargs)
+                                  articles_path=data / "articles.csv", **kwargs)
 
 
 def test_unreviewed_suggestions_are_refused_and_nothing_is_written(project_copy, tmp_path):
@@ -86,7 +99,7 @@ def test_reviewed_rows_are_appended_and_everything_checks(project_copy, tmp_path
     added, n_excl = append(data, seeds, REVIEWED, excl)
     assert len(pd.read_csv(data / "claims.csv")) == before + len(added) and n_excl > 0
     assert {"uz-pk-trade-2030-target", "cn-pk-investment-target"} <= set(added)
-    claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds)
+    claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, articles_path=data / "articles.csv")
 
 
 def test_the_walkthrough_error_is_caught_a_trade_target_in_usd_with_a_yearly_baseline(project_copy, tmp_path):
@@ -135,16 +148,20 @@ def test_a_claim_without_a_rate_stops_the_input_check_naming_it(project_copy, tm
     rates = pd.read_csv(data / "fx_rates.csv", dtype=str, keep_default_na=False)
     rates.loc[~rates["currency"].eq("PKR")].to_csv(data / "fx_rates.csv", index=False)
     with pytest.raises(ConversionError) as caught:
-        claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, rates_path=data / "fx_rates.csv")
+        claims.check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, rates_path=data / "fx_rates.csv",
+                            articles_path=data / "articles.csv")
     assert "claim pk-development-funds-released" in str(caught.value) and "no PKR rate" in str(caught.value)
 
 
 def test_formula_like_cells_are_read_back_as_written(project_copy, tmp_path):
     """Suggestion files are neutralised for spreadsheets ('- ...' -> "'- ..."); append restores the quote."""
     data, seeds = project_copy
-    (seeds / "005_new_article.txt").unlink()
+    (seeds / SEED).unlink()
+    shutil.copy2(paths.ARTICLES, data / "articles.csv")  # the table without the test article's row
     article = "Notes:\n- Pakistan exported $450 million of rice to China.\n"
     (seeds / "006_list.txt").write_text(article, encoding="utf-8")
+    append_article({"seed_file": "006_list.txt", "via": "pasted", "notes": "a test list: no outlet, headline, "
+                    "date, address or language"}, data / "articles.csv", seeds)
     quote = "- Pakistan exported $450 million of rice to China."
     row = {column: "" for column in claims.REGISTER_COLUMNS}
     row.update(id="pk-cn-rice-exports", topic="trade", claim_type="fact", subject="Rice exports to China",
@@ -171,9 +188,33 @@ def test_a_missing_or_undecodable_candidates_file_exits_2(project_copy, tmp_path
 
 def test_suggest_ends_with_the_exact_append_command(project_copy, tmp_path, capsys, monkeypatch):
     data, seeds = project_copy
-    assert main(["suggest", str(seeds / "005_new_article.txt"), "--out", str(tmp_path / "s")]) == 0
+    assert main(["suggest", str(seeds / SEED), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     command = [line.strip() for line in out if line.strip().startswith("make append")]
-    assert command == [f"make append CANDIDATES={tmp_path / 's' / '005_new_article.candidates.csv'} "
-                       f"EXCLUSIONS={tmp_path / 's' / '005_new_article.exclusions.csv'}"]
+    stem = SEED.removesuffix(".txt")
+    assert command == [f"make append CANDIDATES={tmp_path / 'out' / f'{stem}.candidates.csv'} "
+                       f"EXCLUSIONS={tmp_path / 'out' / f'{stem}.exclusions.csv'}"]
     assert "REVIEWED=1" in out[-1]
+
+
+def test_a_seed_without_its_articles_row_is_refused_with_the_fix_and_nothing_is_written(project_copy, tmp_path):
+    """Every seed needs its row in data/articles.csv: append checks the articles table with the rest."""
+    data, seeds = project_copy
+    _, excl = suggested(seeds, tmp_path / "s")
+    shutil.copy2(paths.ARTICLES, data / "articles.csv")  # as if the text had been pasted into seeds/ by hand
+    before = (data / "claims.csv").read_bytes(), (data / "exclusions.csv").read_bytes()
+    with pytest.raises(ArticlesError) as caught:
+        append(data, seeds, REVIEWED, excl)
+    (problem,) = caught.value.problems
+    assert (Path(problem.file).name, problem.field, problem.value, problem.code) == (
+        "articles.csv", "seed_file", SEED, "missing-article")
+    assert "make add-article" in problem.fix and "nothing was appended" in str(caught.value)
+    assert ((data / "claims.csv").read_bytes(), (data / "exclusions.csv").read_bytes()) == before
+
+
+def test_a_missing_candidates_file_says_to_run_suggest_again(tmp_path, capsys):
+    """Suggestions are not kept in git: the fix is to write them again, not to restore them."""
+    missing = tmp_path / "suggestions" / SEED.replace(".txt", ".candidates.csv")
+    assert main(["append", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"run make suggest SEED=seeds/{SEED} again" in err and "git checkout" not in err

@@ -174,6 +174,16 @@ CASES = [
          "units.csv", 37, "unit", "duplicate-unit", "one row per unit"),
     Case("extra-cells", lambda data, seeds: _replace(data / "exclusions.csv", "\"\n002_", "\",surplus\n002_"),
          "exclusions.csv", 2, None, "extra-cells", "double quotes"),
+    # the articles tables: one row per seed both ways, and copies of known articles only
+    Case("article-row-missing", lambda data, seeds: (seeds / "005_pasted.txt").write_text(
+        "Pakistan and Uzbekistan agreed to meet again in Tashkent.\n", encoding="utf-8"),
+         "articles.csv", None, "seed_file", "missing-article", "make add-article"),
+    Case("article-seed-unknown", lambda data, seeds: _replace(data / "articles.csv", "004_a7c00857fc1d37e6.txt,Geo",
+                                                              "004_a7c00857fc1d37e9.txt,Geo"),
+         "articles.csv", 6, "seed_file", "unknown-seed", "make add-article"),
+    Case("article-copy-unknown", lambda data, seeds: _replace(data / "article_copies.csv", "000_9fac90d7e7a57e8f",
+                                                              "000_9fac90d7e7a57e8e"),
+         "article_copies.csv", 2, "seed_file", "unknown-article", "articles.csv"),
 ]
 
 
@@ -188,7 +198,8 @@ def copies(tmp_path: Path) -> tuple[Path, Path]:
 def _check(data: Path, seeds: Path):
     return check_inputs(data / "claims.csv", data / "exclusions.csv", seeds, data / "units.csv",
                         data / "claim_series.csv", data / "fx_rates.csv", context_path=data / "context_figures.csv",
-                        meta_path=data / "context_figures.meta.json", benchmarks_path=data / "benchmarks.csv")
+                        meta_path=data / "context_figures.meta.json", benchmarks_path=data / "benchmarks.csv",
+                        articles_path=data / "articles.csv")
 
 
 def test_there_are_at_least_twenty_bad_inputs():
@@ -279,6 +290,19 @@ def test_the_command_line_accepts_a_byte_order_mark(copies):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     result = run_check(data, seeds)
     assert result.returncode == 0 and "register ok" in result.stdout, result.stderr
+
+
+@pytest.mark.slow
+def test_the_batch_stops_on_a_seed_without_its_articles_row_before_any_kernel(copies, tmp_path):
+    data, seeds = copies
+    (seeds / "005_pasted.txt").write_text("Pakistan and Uzbekistan agreed to meet again.\n", encoding="utf-8")
+    env = {**os.environ, "PAKCLAIMS_DATA": str(data), "PAKCLAIMS_SEEDS": str(seeds),
+           "PAKCLAIMS_REPORTS": str(tmp_path / "reports")}
+    result = subprocess.run([sys.executable, "-m", "helpers.batch"], cwd=paths.ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "seeds/005_pasted.txt has no row in articles.csv" in result.stderr and "make add-article" in result.stderr
+    assert not (tmp_path / "reports" / "runs").exists() or not any((tmp_path / "reports" / "runs").iterdir())
 
 
 def test_meta_json_problem_is_refused(copies):

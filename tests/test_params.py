@@ -114,7 +114,8 @@ def test_every_problem_is_listed_together(claims: Path) -> None:
     with pytest.raises(ParameterError) as info:
         check_parameters(TYPED, values, claims_path=claims)
     message = str(info.value)
-    assert "9 invalid parameters for typed.ipynb, first: typed.ipynb: unknown parameter 'base_yaer'" in message
+    assert "9 invalid parameters for typed.ipynb, first: unknown parameter 'base_yaer'" in message
+    assert message.count("typed.ipynb") == 1  # named once, in the summary
     assert len(info.value.problems) == 9
     assert "unknown parameter 'base_yaer'" in message and "did you mean 'base_year'?" in message
     assert "parameter 'rate' = 'high' is a str, the notebook declares float" in message
@@ -231,7 +232,7 @@ def test_a_name_papermill_injected_but_the_cell_does_not_declare_stops_the_noteb
     with pytest.raises(ParameterError) as info:
         check_parameters(TYPED, namespace(injected, **defaults, base_yaer=2030), claims_path=claims)
     assert info.value.problems == [
-        "typed.ipynb: unknown parameter 'base_yaer' (value: 2030). Fix: did you mean 'base_year'? declared "
+        "unknown parameter 'base_yaer' (value: 2030). Fix: did you mean 'base_year'? declared "
         "parameters are: base_year, rate, name, flag, shares, limit, mapping, claim_id, any_claim, mode, code, "
         "untyped, output_dir"]
     check_parameters(TYPED, namespace("# Parameters\nrate = 0.1\n", **defaults), claims_path=claims)
@@ -252,3 +253,15 @@ def test_check_is_cheap_to_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_one_misspelt_parameter_names_the_notebook_once() -> None:
+    """As papermill shows it in the notebook's first cell: the notebook in the summary, then the problem."""
+    from helpers import paths
+
+    with pytest.raises(ParameterError) as info:
+        check_parameters(paths.notebook("10_target_gap"), {"horizon_yrs": 15})
+    message = str(info.value)
+    assert message.startswith("invalid parameter for 10_target_gap.ipynb: unknown parameter 'horizon_yrs' "
+                              "(value: 15). Fix: did you mean 'horizon_years'?")
+    assert message.count("10_target_gap.ipynb") == 1

@@ -81,3 +81,12 @@ def test_walkthrough_adds_an_article_and_the_index_shows_the_change(project_copy
     assert again.returncode == 0 and "nothing changed since" in again.stdout
     assert f": {len(runs)} runs up to date" in again.stdout
     assert "papermill" not in again.stderr
+
+
+def test_the_readme_names_every_make_target():
+    """The paragraph after the two commands lists what `make help` lists: the Makefile's documented targets."""
+    makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):.*## ", makefile, re.M)) - {"help", "reports", "test"}
+    text = README.read_text(encoding="utf-8")
+    paragraph = text[text.index("`make help` lists the other targets"):].split("\n\n")[0]
+    assert set(re.findall(r"`make ([a-z-]+)`", paragraph)) - {"help"} == targets

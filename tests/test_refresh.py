@@ -7,7 +7,7 @@ import pytest
 from replay import file_hashes, no_dns, no_sockets, snapshot_copy
 
 from helpers import paths, snapshots
-from helpers.errors import SourceUnavailable
+from helpers.errors import ProjectError, SourceUnavailable, Transient
 from helpers.refresh import comtrade, net, seed
 from helpers.refresh import runner as refresh
 from helpers.refresh.__main__ import main
@@ -85,7 +85,7 @@ def test_status_reads_the_snapshots_offline(capsys):
 
 def test_retrying_waits_what_the_service_asks_else_backs_off():
     waits = []
-    answers = iter([net.Transient("rate limited", wait=7), net.Transient("HTTP 503"), "ok"])
+    answers = iter([Transient("rate limited", wait=7), Transient("HTTP 503"), "ok"])
 
     def call():
         answer = next(answers)
@@ -96,8 +96,23 @@ def test_retrying_waits_what_the_service_asks_else_backs_off():
     assert net.retrying(call, what="test", base=2.0, sleep=waits.append) == "ok"
     assert waits == [7, 4.0]
     with pytest.raises(SourceUnavailable, match="gave up after 2 attempts"):
-        net.retrying(lambda: (_ for _ in ()).throw(net.Transient("HTTP 429")), what="test", attempts=2,
+        net.retrying(lambda: (_ for _ in ()).throw(Transient("HTTP 429")), what="test", attempts=2,
                      sleep=waits.append)
+
+
+def test_a_transient_failure_is_a_project_error_and_one_that_escapes_keeps_the_snapshot(tmp_path):
+    """Transient lives in the one hierarchy: a source unavailable (exit 3) when no retry absorbs it."""
+    assert issubclass(Transient, SourceUnavailable) and issubclass(Transient, ProjectError)
+    assert Transient("HTTP 503").exit_code == 3 and Transient("rate limited", wait=5).wait == 5
+    folder = snapshot_copy(tmp_path)
+    before = file_hashes(folder)
+
+    def rate_limited(plan):
+        raise Transient("rate limited", wait=30)
+
+    outcome = refresh.refresh_source("wdi", load_plan()["wdi"], folder, fetch=rate_limited)
+    assert outcome.status == "kept" and "rate limited" in outcome.message
+    assert file_hashes(folder) == before
 
 
 def test_session_retries_rate_limits_honouring_retry_after():
@@ -106,7 +121,7 @@ def test_session_retries_rate_limits_honouring_retry_after():
 
 
 @pytest.mark.parametrize(("printed", "kind", "wait"), [
-    ('{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 23 seconds." }', net.Transient, 23),
+    ('{ "statusCode": 429, "message": "Rate limit is exceeded. Try again in 23 seconds." }', Transient, 23),
     ('{ "statusCode": 401, "message": "Access denied due to invalid subscription key." }', SourceUnavailable, None),
     ('{ "statusCode": 403, "message": "Out of call volume quota." }', SourceUnavailable, None),
     ("Request error: HTTPSConnectionPool(host='comtradeapi.un.org', port=443): Max retries exceeded "

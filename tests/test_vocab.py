@@ -98,6 +98,10 @@ def test_adding_a_currency_is_a_row_in_units_csv_plus_its_rates(tmp_path: Path) 
     kzt_row = next(line for line in units if line.startswith("KZT,"))
     (data / "units.csv").write_text("".join(line for line in units if line != kzt_row), encoding="utf-8")
     (seeds / "006_kz.txt").write_text(ARTICLE, encoding="utf-8")
+    with open(data / "articles.csv", "a", encoding="utf-8", newline="") as handle:  # every seed has its row
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["006_kz.txt", "", "", "", "", "", "news", "en", "", "", "pasted",
+             "written for this test: no outlet, headline, date or address"])
     with open(data / "claims.csv", "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
             ["kz-corridor-investment", "investment", "fact", "Kazakh investment in the trade corridor", "Kazakhstan",

@@ -54,14 +54,33 @@ def decode(data: bytes, path: str | Path, problems: list[Problem], *, keep_bom: 
     return text if keep_bom else text.removeprefix("\ufeff")
 
 
+#: Files ``make suggest`` writes beside each other (``<article>.candidates.csv``, ``<article>.exclusions.csv``):
+#: generated, and not kept in git (``suggestions/`` is ignored).
+SUGGESTION_SUFFIXES: tuple[str, ...] = (".candidates.csv", ".exclusions.csv")
+
+
+def missing_fix(path: str | Path) -> str:
+    """How to get a missing file back: suggestion files are written again by ``make suggest`` (git never had
+    them); other files are restored from git."""
+    path, shown = Path(path), paths.shown(path)
+    for suffix in SUGGESTION_SUFFIXES:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            seed = path.name.removesuffix(suffix) + ".txt"
+            return (f"run make suggest SEED=seeds/{seed} again (it writes {path.name}; suggestions are not kept in "
+                    "git), then review the rows; or pass the right path")
+    if (paths.ROOT / "suggestions") in Path(path).resolve().parents:
+        return ("write it again with make suggest SEED=seeds/<article>.txt (suggestions/ is not kept in git), or "
+                "pass the right path")
+    return f"restore {shown} from git (git checkout -- {shown}) or pass the right path"
+
+
 def read_bytes(path: str | Path, problems: list[Problem], *, limit: int = MAX_DATA_BYTES,
                what: str = "data file") -> bytes | None:
     """The bytes of ``path``, or None with a problem when it is missing, unreadable or over ``limit``."""
     path = Path(path)
     if not path.is_file():
-        problems.append(Problem(str(path), None, None, None, f"{what} not found",
-                                f"restore {paths.shown(path)} from git (git checkout -- {paths.shown(path)}) or "
-                                "pass the right path", "missing-file"))
+        problems.append(Problem(str(path), None, None, None, f"{what} not found", missing_fix(path),
+                                "missing-file"))
         return None
     size = path.stat().st_size
     if size > limit:

@@ -152,6 +152,16 @@ class SourceUnavailable(ProjectError):
     exit_code = 3
 
 
+class Transient(SourceUnavailable):
+    """A refresh failure worth retrying (rate limit, 5xx, time-out); ``wait`` is the delay the service asked for
+    (seconds), if it said one. ``helpers.refresh.net.retrying`` retries it and, after the last attempt, raises
+    ``SourceUnavailable``; one that escapes a retry is a source that cannot be reached (exit 3, snapshot kept)."""
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
 class UnexpectedResponse(ProjectError):
     """An agency's service answered in a format the refresh does not understand; its snapshot is kept."""
 

@@ -54,8 +54,8 @@ def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
             add("per_usd", "not a positive number", "write units of the currency per US dollar, e.g. 281.43",
                 "bad-rate")
             rate = None
-        if code == "USD" and rate is not None and rate != 1:
-            add("per_usd", "the USD rate must be 1", "set per_usd to 1 for USD", "usd-not-one")
+        if code == vocab.USD and rate is not None and rate != 1:
+            add("per_usd", f"the {vocab.USD} rate must be 1", f"set per_usd to 1 for {vocab.USD}", "usd-not-one")
         try:
             dt.date.fromisoformat(date)
         except ValueError:
@@ -66,12 +66,12 @@ def load_rates(path: Path = paths.RATES) -> pd.DataFrame:
         seen.setdefault((code, date), number)
         if "source" in row and not row["source"]:
             add("source", "source is empty", "name the publisher of the rate", "empty-source")
-        if code != "USD" and not row.get("source_url") and "verify" not in row.get("note", "").lower():
+        if code != vocab.USD and not row.get("source_url") and "verify" not in row.get("note", "").lower():
             add("source_url", "no URL and the note does not say the rate is to verify",
                 "give the URL where the rate was read, or write 'rate to verify' in note", "unsourced-rate")
-    if rows and not any(row.get("currency") == "USD" for _, row in rows):
-        problems.append(Problem(str(path), None, "currency", None, "no USD row",
-                                "add a row: USD,1,1900-01-01,definition,,the US dollar itself", "missing-usd"))
+    if rows and not any(row.get("currency") == vocab.USD for _, row in rows):
+        problems.append(Problem(str(path), None, "currency", None, f"no {vocab.USD} row",
+                                f"add a row: {vocab.USD},1,1900-01-01,definition,,the US dollar itself", "missing-usd"))
     if problems:
         raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
     frame = pd.DataFrame([row for _, row in rows], columns=RATE_COLUMNS)

@@ -267,6 +267,9 @@ def check_parameters(
     ``values`` is the notebook's ``globals()`` (its declared parameters are picked from it, and names papermill
     injected that the parameters cell does not declare are refused) or a mapping of given values.
     """
-    problems = parameter_problems(notebook_path, values, claims_path=claims_path)
+    name = Path(notebook_path).name
+    # the error names the notebook once, in its summary ("invalid parameter for <name>: ...")
+    problems = [p.removeprefix(f"{name}: ") for p in parameter_problems(notebook_path, values,
+                                                                         claims_path=claims_path)]
     if problems:
-        raise ParameterError(problems, notebook=Path(notebook_path).name)
+        raise ParameterError(problems, notebook=name)

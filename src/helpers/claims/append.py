@@ -65,12 +65,14 @@ def _renamed(error: InputError, names: dict[Path, Path]) -> InputError:
 
 def append_reviewed(candidates: Path, exclusions: Path | None = None, claims_path: Path = paths.CLAIMS,
                     exclusions_path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS, *,
-                    reviewed: bool = False, units_path: Path = paths.UNITS) -> tuple[list[str], int]:
+                    reviewed: bool = False, units_path: Path = paths.UNITS,
+                    articles_path: Path = paths.ARTICLES) -> tuple[list[str], int]:
     """Append reviewed candidate rows (and exclusions) to the register, only if everything then checks out.
 
     Refuses rows still marked as suggestions unless ``reviewed``. The candidates are validated on their own
-    first, so problems name the candidates file and its rows; then the merged register, exclusions and
-    coverage are checked on temporary copies. The register files are replaced atomically, and not at all when
+    first, so problems name the candidates file and its rows; then the merged register, exclusions, coverage
+    and every other input (the articles table ``articles_path`` included: each seed needs its row) are checked
+    on temporary copies. The register files are replaced atomically, and not at all when
     anything fails. Returns (ids added, exclusions added).
     """
     candidates = Path(candidates)
@@ -107,7 +109,8 @@ def append_reviewed(candidates: Path, exclusions: Path | None = None, claims_pat
 
     def check(temps: dict[Path, Path]) -> None:
         try:
-            check_inputs(temps[Path(claims_path)], temps[Path(exclusions_path)], seeds_dir, units_path)
+            check_inputs(temps[Path(claims_path)], temps[Path(exclusions_path)], seeds_dir, units_path,
+                         articles_path=articles_path)
         except InputError as error:
             raise _renamed(error, {temp: target for target, temp in temps.items()}) from None
 

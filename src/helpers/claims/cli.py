@@ -38,7 +38,7 @@ def _check() -> str:
     table = check_inputs()
     counts = table["status"].value_counts().to_dict()
     done = (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
-            "0 uncovered; context figures, mapping, benchmarks, units and rates ok")
+            "0 uncovered; articles, context figures, mapping, benchmarks, units and rates ok")
     proposals = _proposals()
     if not proposals:
         return done + "; no unlinked restatement of a target found"
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Check the claims register, suggest claims for an article, "
                                                  "append reviewed rows.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate the register, exclusions, articles, context data, mapping, "
+    sub.add_parser("check", help="validate the register, exclusions, seeds, articles tables, context data, mapping, "
                                  "benchmarks, units and rates, and run the coverage check")
     suggest = sub.add_parser("suggest", help="write candidate claims for a new article, for review")
     suggest.add_argument("article", type=Path, help="the article, e.g. seeds/005_new.txt")

@@ -1,10 +1,11 @@
 """The input check: every data file a report reads, validated before any notebook runs.
 
-``check_inputs`` reads the register, its exclusions, the units table, the seed articles, the context
-figures (against their checksum), the claim-to-series mapping, the benchmark episodes and the currency
-rates; it lists every problem of every file at once (file, row, column, value, reason and fix), then runs
-the coverage check and converts every amount with its dated rate. The batch calls it before any kernel
-starts, and ``python -m helpers.claims check`` prints its result.
+``check_inputs`` reads the register, its exclusions, the units table, the seed articles, the articles table
+and its copies (one row per seed, every row a seed), the context figures (against their checksum), the
+claim-to-series mapping, the benchmark episodes and the currency rates; it lists every problem of every file
+at once (file, row, column, value, reason and fix), then runs the coverage check and converts every amount
+with its dated rate. The batch calls it before any kernel starts, and ``python -m helpers.claims check``
+prints its result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.articles.table import article_problems
 from helpers.claims.coverage import check_coverage, coverage
 from helpers.claims.register import (
     exclusion_problems,
@@ -26,7 +28,7 @@ from helpers.claims.register import (
 from helpers.claims.rows import Seeds
 from helpers.claims.schema import EXCLUSION_COLUMNS
 from helpers.datafiles import read_rows
-from helpers.errors import ContextDataError, InputError, Problem, RegisterError
+from helpers.errors import ArticlesError, ContextDataError, InputError, Problem, RegisterError
 
 
 def linked_claim_problems(claim_ids: set[str], mapping_path: Path = paths.CLAIM_SERIES) -> list[Problem]:
@@ -80,15 +82,16 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
                  seeds_dir: Path = paths.SEEDS, units_path: Path = paths.UNITS,
                  mapping_path: Path = paths.CLAIM_SERIES, rates_path: Path = paths.RATES, *,
                  context_path: Path = paths.CONTEXT, meta_path: Path = paths.CONTEXT_META,
-                 benchmarks_path: Path = paths.BENCHMARKS) -> pd.DataFrame:
+                 benchmarks_path: Path = paths.BENCHMARKS, articles_path: Path = paths.ARTICLES) -> pd.DataFrame:
     """Validate every input of the reports, list every problem of every file at once; return the coverage table.
 
-    Checks the register (with its units and articles), the exclusions, every article's encoding, the context
-    figures and their checksum, the claim-to-series mapping (its claim ids against the register), the
+    Checks the register (with its units and articles), the exclusions, every article's encoding, the articles
+    table against ``seeds_dir`` (``articles_path``, and ``article_copies.csv`` beside it when it exists), the
+    context figures and their checksum, the claim-to-series mapping (its claim ids against the register), the
     benchmark episodes and the rate table; then coverage and the conversion of every amount with its dated
-    rate. Raises RegisterError (register, exclusions, articles, units), ContextDataError (context, mapping,
-    benchmarks, rates), CoverageError or ConversionError, each listing every problem it found; all are
-    ProjectErrors with exit code 2.
+    rate. Raises RegisterError (register, exclusions, seeds, units), ArticlesError (only the articles tables),
+    ContextDataError (context, mapping, benchmarks, rates), CoverageError or ConversionError, each listing
+    every problem of the files it names; all are ProjectErrors with exit code 2.
     """
     from helpers import fx
 
@@ -100,6 +103,7 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
     register.extend(exclusion_problems(excl_rows, Path(exclusions_path), seeds_dir))
     known = {p.value for p in register if p.code == "seed-not-utf8"}
     register.extend(p for p in seed_problems(seeds_dir) if Path(p.file).name not in known)
+    articles = article_problems(Path(articles_path), Path(seeds_dir))
     ids = {row.get("id", "") for _, row in rows}
     context: list[Problem] = list(linked_claim_problems(ids, Path(mapping_path)))
     context.extend(context_problems(Path(context_path), Path(meta_path), Path(mapping_path), Path(benchmarks_path)))
@@ -108,9 +112,10 @@ def check_inputs(claims_path: Path = paths.CLAIMS, exclusions_path: Path = paths
         rates = fx.load_rates(Path(rates_path))
     except ContextDataError as error:
         context.extend(error.problems)
-    if register or context:
-        problems = list({(p.file, p.row, p.field, p.code, p.message): p for p in register + context}.values())
-        kind: type[InputError] = RegisterError if register else ContextDataError
+    if register or articles or context:
+        found = register + articles + context
+        problems = list({(p.file, p.row, p.field, p.code, p.message): p for p in found}.values())
+        kind: type[InputError] = RegisterError if register else ArticlesError if articles else ContextDataError
         files = sorted({Path(p.file).name for p in problems})
         raise kind(problems, f"the inputs have {len(problems)} problem(s) in {', '.join(files)}")
     claims = frame_of(rows)

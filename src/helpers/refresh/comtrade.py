@@ -24,7 +24,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from helpers.errors import SourceUnavailable, UnexpectedResponse
+from helpers.errors import SourceUnavailable, Transient, UnexpectedResponse
 from helpers.refresh import net
 from helpers.refresh.plan import SourcePlan
 from helpers.refresh.store import Fetched, now_utc
@@ -65,12 +65,12 @@ def classify(printed: str, what: str) -> Exception:
     message = str(body.get("message", text))[:200] if isinstance(body, dict) else text[:200]
     if status == 429 or WAIT.search(text):
         wait = WAIT.search(text)
-        return net.Transient(f"rate limited: {message}", float(wait[1]) if wait else None)
+        return Transient(f"rate limited: {message}", float(wait[1]) if wait else None)
     if status in (401, 403):
         return SourceUnavailable(f"{what}: refused ({status}): {message}. Fix: check the subscription key and "
                                  "its quota, or unset it to use the public preview")
     if status in net.RETRY_STATUSES:
-        return net.Transient(f"HTTP {status}: {message}")
+        return Transient(f"HTTP {status}: {message}")
     if status:
         return SourceUnavailable(f"{what}: HTTP {status}: {message}")
     return UnexpectedResponse(f"{what}: no data and an unexpected message ({text[:200]!r})")

@@ -3,8 +3,9 @@
 * ``session()``: a ``requests.Session`` whose adapter retries 429 and 5xx answers (and read time-outs) with
   exponential backoff, honouring ``Retry-After`` (urllib3's ``Retry``). sdmx1 sends through it.
 * ``retrying(call)``: the same policy around clients that hide the HTTP response (wbgapi raises
-  ``APIError`` with the status; comtradeapicall prints the service's message): a ``Transient`` error is
-  retried, waiting the time the service asked for when it said one, else ``base * 2**attempt`` seconds.
+  ``APIError`` with the status; comtradeapicall prints the service's message): a ``Transient`` error
+  (``helpers.errors``) is retried, waiting the time the service asked for when it said one, else
+  ``base * 2**attempt`` seconds.
 A name that does not resolve or a refused connection is not retried: the machine is offline, and the
 refresh keeps the last good snapshot at once.
 """
@@ -19,7 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from helpers.errors import SourceUnavailable
+from helpers.errors import SourceUnavailable, Transient
 
 T = TypeVar("T")
 
@@ -31,14 +32,6 @@ BACKOFF = 2.0
 MAX_WAIT = 120.0
 TIMEOUT = (10, 120)  # connect, read (seconds)
 USER_AGENT = "pakclaims-refresh/0.1 (python-requests)"
-
-
-class Transient(Exception):
-    """A failure worth retrying (rate limit, 5xx, time-out); ``wait`` is the service's requested delay."""
-
-    def __init__(self, message: str, wait: float | None = None) -> None:
-        super().__init__(message)
-        self.wait = wait
 
 
 def retry_policy() -> Retry:

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from helpers.errors import SourceUnavailable, UnexpectedResponse
+from helpers.errors import SourceUnavailable, Transient, UnexpectedResponse
 from helpers.refresh import net
 from helpers.refresh.plan import SourcePlan
 from helpers.refresh.store import Fetched, now_utc
@@ -31,12 +31,12 @@ def _call(what: str, call):
             raise UnexpectedResponse(f"{what}: {exc}") from None
         except wbgapi.APIError as exc:
             if exc.code in net.RETRY_STATUSES:
-                raise net.Transient(f"HTTP {exc.code} {exc.msg}") from None
+                raise Transient(f"HTTP {exc.code} {exc.msg}") from None
             if exc.code:
                 raise SourceUnavailable(f"{what}: HTTP {exc.code} {exc.msg} ({exc.url})") from None
             raise UnexpectedResponse(f"{what}: the service answered {exc.msg!r} ({exc.url})") from None
         except requests.Timeout as exc:
-            raise net.Transient(f"timed out ({exc.__class__.__name__})") from None
+            raise Transient(f"timed out ({exc.__class__.__name__})") from None
         except requests.RequestException as exc:
             raise SourceUnavailable(f"{what}: {net.offline_reason(exc) or exc}") from None
         except (KeyError, TypeError, ValueError, IndexError) as exc:
