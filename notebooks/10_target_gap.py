@@ -22,6 +22,9 @@
 #         lower: base_year
 #         strict: true
 #       properties:
+#         about_band:
+#           maximum: 0.5
+#           minimum: 0
 #         base_year:
 #           maximum: 2100
 #           minimum: 1900
@@ -55,6 +58,7 @@ target_year: Optional[int] = None  # year the target is to be met (None: the art
 scenario_rates: list[float] = [0.05, 0.1, 0.2]  # growth scenarios, fractions a year (0.1 is 10% a year)
 baseline_override: Optional[float] = None  # baseline in the claim's unit, US$ (None: from the claims or context data)
 horizon_years: int = 10  # years to the target when neither the article nor the data give a year
+about_band: float = 0.1  # an "about" figure stands for this band either side (0.1: +/- 10%)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/10_target_gap)
 
@@ -74,8 +78,8 @@ mapping = context.load_claim_series(context=figures)
 analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth(figures), claim_id,
                               base_year=base_year or None, target_year=target_year or None,
                               baseline_override=baseline_override or None,
-                              scenario_rates=scenario_rates, horizon_years=horizon_years)
-readscope.target_gap(analysis, claims_path)  # the batch re-runs this report only when these rows change
+                              scenario_rates=scenario_rates, horizon_years=horizon_years, about_band=about_band)
+readscope.target_gap(analysis, claims_path, claims)  # the batch re-runs this report only when these rows change
 report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
 # %% [markdown]
@@ -83,6 +87,7 @@ report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
 # %%
 report.say(gap.verdict(analysis))
+report.say(gap.data_through(analysis))
 used_conversions = conversions.loc[conversions["claim"].isin(analysis.claim_ids)]
 if not used_conversions.empty:
     report.say(register.conversion_sentence(used_conversions))
@@ -105,9 +110,17 @@ report.table(restated.table, "restatements", show=restated.view, caption=restate
 # %%
 gap.record_key_figures(analysis, report)
 report.table(gap.gap_table(analysis), "gap", show=gap.gap_view(analysis))
+report.table(gap.candidates_view(analysis.range), "baselines")
 report.chart(charts.target_gap_chart(analysis, claims, figures))
 for note in analysis.notes:
     report.say(f"Note: {note}.")
+
+# %% [markdown]
+# ## First checks: the target against the totals it belongs to
+
+# %%
+checks = gap.economist_checks(analysis)
+report.table(gap.checks_view(checks), "first_checks")
 
 # %% [markdown]
 # ## Scenarios: where each growth rate leads
@@ -116,7 +129,7 @@ for note in analysis.notes:
 report.table(gap.scenario_table(analysis), "scenarios", show=gap.scenario_view(analysis))
 
 # %% [markdown]
-# ## Has such growth ever been achieved? The series' own record and benchmark episodes
+# ## Has such growth ever been achieved? The series' own record and episodes of the same measure
 
 # %%
 comparison = gap.comparison_frame(analysis)
@@ -128,4 +141,5 @@ report.chart(charts.growth_bars(comparison, gap.comparison_title(analysis),
                                 charts.source_line(claims.loc[claims["id"].isin(analysis.claim_ids)],
                                                    figures.loc[figures["id"].isin(analysis.context_ids)]),
                                 claims))
+gap.write_finding(analysis, report.dir)
 report.finish()

@@ -42,7 +42,7 @@
 # %% tags=["parameters"]
 by_year: int = 2035  # year by which the cumulative share of reserves is measured (exports of by_year included)
 base_year: int = 2026  # first year of exports counted (the year of the claims), counted in full
-ramp_years: int = 9  # years to reach the export ambition (the article gives no year; 9 reaches it by 2035)
+ramp_years: int = 10  # years to reach the export ambition (no year in the article: the target-gap default horizon)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/20_minerals)
 

@@ -15,6 +15,9 @@
 #   pakclaims:
 #     parameter_schema:
 #       properties:
+#         about_band:
+#           maximum: 0.5
+#           minimum: 0
 #         base_year:
 #           maximum: 2100
 #           minimum: 1900
@@ -35,6 +38,7 @@ from typing import Optional  # papermill --help-notebook reads Optional[int], no
 
 base_year: Optional[int] = None  # year each analysis starts (None: the year of each baseline figure)
 horizon_years: int = 10  # years to a target when neither the article nor the data give a year
+about_band: float = 0.1  # an "about" figure stands for this band either side (0.1: +/- 10%)
 tolerance: float = 0.1  # how far an "about" claim may stray and still agree, as a fraction (0.1 is 10%)
 claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/30_overview)
@@ -54,13 +58,14 @@ figures = context.load_context()
 mapping = context.load_claim_series(context=figures)
 benchmarks = context.benchmark_growth(figures)
 analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=base_year or None,
-                                horizon_years=horizon_years)
+                                horizon_years=horizon_years, about_band=about_band)
 readscope.overview(claims, analyses, mapping, claims_path)  # what the batch re-runs this report for
 report = Report(output_dir, "30_overview")
 report.say(register.conversion_sentence(conversions))
+report.say(gap.data_through())
 
 # %% [markdown]
-# ## How fast each target needs to grow, against its own record and the fastest export booms
+# ## How fast each target needs to grow, against its own record and the fastest episode of its own measure
 
 # %%
 growth = overview.growth_frame(analyses, benchmarks)
@@ -76,11 +81,12 @@ overview.record_key_figures(analyses, report)
 report.table(overview.targets_table(analyses), "targets", show=overview.targets_view(analyses))
 
 # %% [markdown]
-# ## Claims against official figures of the same measure
+# ## Claims against official and press-reported figures of the same measure (each with its standing)
 
 # %%
 official = overview.claim_vs_official(claims, figures, mapping, tolerance)
 report.say(overview.official_sentence(official, tolerance))
+overview.record_official_figures(official, report)
 report.table(official, "claim_vs_official", show=overview.official_view(official))
 
 # %% [markdown]

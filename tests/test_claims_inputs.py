@@ -104,7 +104,7 @@ CASES = [
          "not-utf8", "UTF-8"),
     Case("mapping-latin1", _latin1("claim_series.csv", "claim_id,series"), "claim_series.csv", 1, None, "not-utf8",
          "UTF-8"),
-    Case("benchmarks-latin1", _latin1("benchmarks.csv", "name,indicator"), "benchmarks.csv", 1, None, "not-utf8",
+    Case("benchmarks-latin1", _latin1("benchmarks.csv", "name,measure"), "benchmarks.csv", 1, None, "not-utf8",
          "UTF-8"),
     Case("rates-latin1", _latin1("fx_rates.csv", "currency,per_usd"), "fx_rates.csv", 1, None, "not-utf8", "UTF-8"),
     Case("meta-latin1", _latin1("context_figures.meta.json", '"producer"'), "context_figures.meta.json", None, None,

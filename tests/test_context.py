@@ -275,11 +275,12 @@ def test_benchmark_problems_are_listed_together(tmp_path: Path, figures: pd.Data
     path = tmp_path / "benchmarks.csv"
     indicator = "Merchandise exports, current US$ (TX.VAL.MRCH.CD.WT)"
     _write_csv(path, context.BENCHMARK_COLUMNS, [
-        ["China 2001-2012", indicator, "China", "2001", "2012", ""],
-        ["Mars", indicator, "Mars", "2001", "2011", ""],
-        ["Backwards", indicator, "China", "2011", "2001", ""],
+        ["China 2001-2012", "merchandise_exports_usd", indicator, "China", "2001", "2012", ""],
+        ["Mars", "merchandise_exports_usd", indicator, "Mars", "2001", "2011", ""],
+        ["Backwards", "merchandise_exports_usd", indicator, "China", "2011", "2001", ""],
+        ["No measure", "", indicator, "China", "2001", "2011", ""],
     ])
     with pytest.raises(ContextDataError) as info:
         context.benchmark_growth(figures, path)
     assert {(p.code, p.row) for p in info.value.problems} == {("missing-year", 2), ("no-series", 3),
-                                                              ("bad-years", 4)}
+                                                              ("bad-years", 4), ("bad-measure", 5)}

@@ -24,17 +24,30 @@ def analyse(inputs, claim_id, **kwargs):
     return gap.analyse_target(claims, figures, mapping, benchmarks, claim_id, **kwargs)
 
 
-def test_exports_to_china_needs_about_36_7_percent_a_year(inputs):
+def test_exports_to_china_starts_from_the_official_figure_with_the_articles_beside_it(inputs):
+    """Central case: SBP's $2.476B for FY2024-25 (F062, placed at 2025) to $50B in 2035; the article's "about
+    $3 billion" in 2026 is beside it, read as $2.7-3.3B (+/- 10%)."""
     a = analyse(inputs, "pk-cn-exports-2035-target")
-    assert (a.baseline.source, a.baseline.year, a.target_year, a.years) == ("claim", 2026, 2035, 9)
-    assert a.required.value == pytest.approx((50 / 3) ** (1 / 9) - 1)
-    assert round(a.required.value, 3) == 0.367
-    assert a.required.approximate  # "about $3 billion" carries through
+    assert (a.baseline.source, a.baseline.year, a.target_year, a.years) == ("context", 2025, 2035, 10)
+    assert a.baseline.context == ["F062"]
+    central = (50 / 2.476) ** (1 / 10) - 1
+    assert a.required.value == pytest.approx(central) and round(central, 3) == 0.351
+    ranged = a.range
+    assert ranged.central == pytest.approx(central) and ranged.central_from.context == ["F062"]
+    assert ranged.low == pytest.approx(central) and ranged.low_from is ranged.central_from
+    assert ranged.high == pytest.approx((50 / 2.7) ** (1 / 9) - 1) and ranged.high_from.key == "article"
+    article = next(c for c in ranged.candidates if c.key == "article")
+    assert article.central_rate == pytest.approx((50 / 3) ** (1 / 9) - 1)  # 36.7%, the article's own figure
+    assert article.required.low == pytest.approx((50 / 3.3) ** (1 / 9) - 1)
     assert a.history.key == "pk_cn_exports_sbp_fy"
     assert a.history.cagr == pytest.approx((2476 / 2025) ** (1 / 2) - 1)
     text = gap.verdict(a)
-    assert "about 36.7% a year" in text and "for 9 years" in text and "16.7x" in text
-    assert "faster than every benchmark episode" in text and "China 2001-2011, grew 21.7% a year" in text
+    assert "35.1% a year from $2.5 billion in FY2024-25" in text and "official, press-reported" in text
+    assert "gives about 36.7% a year" in text and "38.3%" in text
+    assert "faster than all 3 episodes of exports to one partner" in text
+    assert "FY2019-20 to FY2021-22 (FTA phase II), grew 29.3% a year" in text  # (2780/1663)**(1/2)-1
+    assert "China 2001-2011" not in text  # merchandise-export booms are another measure
+    assert gap.rating(a) == "Far beyond the record"
 
 
 def test_range_target_gives_low_and_high_growth(inputs):
@@ -79,8 +92,8 @@ def test_parameters_override_baseline_and_years(inputs):
 def test_scenarios_compound_and_report_the_year_met(inputs):
     a = analyse(inputs, "pk-cn-exports-2035-target", scenario_rates=[0.1, 0.5])
     table = gap.scenario_table(a).set_index("rate")
-    assert table.loc[0.1, "value_at_target_year"] == pytest.approx(3e9 * 1.1 ** 9)
-    assert table.loc[0.1, "year_target_met"] == 2026 + math.ceil(math.log(50 / 3) / math.log(1.1))
+    assert table.loc[0.1, "value_at_target_year"] == pytest.approx(2.476e9 * 1.1 ** 10)
+    assert table.loc[0.1, "year_target_met"] == 2025 + math.ceil(math.log(50 / 2.476) / math.log(1.1))
     assert table.loc[0.5, "year_target_met"] <= 2035
 
 
@@ -143,10 +156,11 @@ def verdict_of(executed: Path) -> str:
 def test_notebook_default_run_writes_key_figures_tables_and_chart(tmp_path):
     executed, out = run(tmp_path)
     figures = outputs.read_key_figures(out)
-    assert round(figures["required_cagr_low"].value, 4) == 0.367
-    assert {"gap.csv", "scenarios.csv", "growth_comparison.csv", "benchmarks.csv", "history.csv"} <= {
-        p.name for p in out.iterdir()}
-    assert "36.7% a year" in verdict_of(executed)
+    assert round(figures["required_cagr_low"].value, 4) == round((50 / 2.476) ** 0.1 - 1, 4) == 0.3506
+    assert figures["required_growth_central:pk-cn-exports-2035-target"].context == ["F062"]
+    assert {"gap.csv", "scenarios.csv", "growth_comparison.csv", "benchmarks.csv", "history.csv", "baselines.csv",
+            "first_checks.csv", "finding.json"} <= {p.name for p in out.iterdir()}
+    assert "35.1% a year" in verdict_of(executed) and "36.7% a year" in verdict_of(executed)
 
 
 @pytest.mark.slow
@@ -154,7 +168,7 @@ def test_verdict_follows_the_data_when_a_claim_changes(tmp_path, restate_claim):
     """Change the $50B target to $60B in a temporary copy of the article and the register: the verdict moves."""
     claims_copy = restate_claim("pk-cn-exports-2035-target", "$50 billion by 2035", "$60 billion by 2035", 60e9)
     executed, out = run(tmp_path, claims_path=str(claims_copy))
-    expected = (60 / 3) ** (1 / 9) - 1
+    expected = (60 / 2.476) ** (1 / 10) - 1  # from the official FY2024-25 figure (F062)
     assert outputs.read_key_figures(out)["required_cagr_low"].value == pytest.approx(expected)
     assert f"{expected * 100:.1f}% a year" in verdict_of(executed) and "$60.0 billion" in verdict_of(executed)
 
@@ -193,9 +207,10 @@ def test_range_baseline_uses_its_middle(inputs):
     row = changed["id"].eq("pk-cn-exports")
     changed.loc[row, ["value", "value_low", "value_high", "qualifier"]] = [float("nan"), 2e9, 4e9, "range"]
     a = gap.analyse_target(changed, figures, mapping, benchmarks, "pk-cn-exports-2035-target")
-    assert a.required.qualifier == "range"
-    assert gap.gap_table(a).iloc[0]["baseline"] == 3e9
-    assert "between" in gap.verdict(a)
+    article = next(c for c in a.range.candidates if c.key == "article")
+    assert article.required.qualifier == "range" and article.estimate.central == 3e9
+    assert article.central_rate == pytest.approx((50 / 3) ** (1 / 9) - 1)
+    assert a.range.high == pytest.approx((50 / 2) ** (1 / 9) - 1) and a.range.high_from is article
 
 
 def test_benchmarks_only_for_money_targets(inputs):
@@ -205,4 +220,5 @@ def test_benchmarks_only_for_money_targets(inputs):
     changed.loc[row, ["unit", "base_unit"]] = ["jobs", "jobs"]
     a = gap.analyse_target(changed, figures, mapping, benchmarks, "pk-mineral-investment-target",
                            baseline_override=1000.0, base_year=2026, target_year=2030)
-    assert a.benchmarks.empty and any("benchmark episodes measure export values" in n for n in a.notes)
+    assert a.measure is not None or a.benchmarks.empty  # a jobs target meets no money episode
+    assert a.benchmarks.empty and any("no episode of" in n for n in a.notes)

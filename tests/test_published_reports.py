@@ -141,9 +141,11 @@ def test_findings_first_and_sources_last_on_every_page(published: Path):
     index = (published / "index.html").read_text(encoding="utf-8")
     rows = Rows()
     rows.feed(index)
-    assert rows.h2[:3] == ["Claims at a glance", "What changed in the data", "Reports and runs"]
+    assert rows.h2[:4] == ["Claims at a glance", "Targets over time", "What changed in the data", "Reports and runs"]
     assert rows.claims == register  # every claim, in the register's order
-    glance = index[index.index('id="claims-at-a-glance"'): index.index('id="what-changed"')]
+    glance = index[index.index('id="claims-at-a-glance"'): index.index('id="targets-over-time"')]
+    over_time = index[index.index('id="targets-over-time"'): index.index('id="what-changed"')]
+    assert "none restated in another article yet" in over_time  # no seed restates another's target
     assert glance.count('class="pk-rating"') == len(register)
     assert "runs/10_target_gap-pk-ir-trade-target/report.html" in glance
     revisions = index[index.index('id="what-changed"'): index.index('id="reports"')]

@@ -104,6 +104,7 @@ def _names_our_unit(name: str, unit: str) -> bool:
     return name != "dimensionless" and unit.rstrip("s") in name
 
 
+@pytest.mark.slow  # quantulum3 loads its unit model (about 8 s) on first use
 @pytest.mark.parametrize("phrase", sorted(QUANTULUM3))
 def test_quantulum3_misreads(phrase):
     q3 = pytest.importorskip("quantulum3.parser")

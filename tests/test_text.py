@@ -68,8 +68,8 @@ def test_every_kind_of_key_figure_reads_as_its_kind(value):
 
 
 def test_a_figure_reads_the_same_on_the_index_and_in_its_report():
-    """The economy target needs 9.45...% a year: the report's gap table and verdict and the index's key
-    figure all write "9.5%" (the index used to write 9.45%)."""
+    """The economy target needs (1000/407.3)**(1/10)-1 = 9.397...% a year from the World Bank's 2025 figure:
+    the report's gap table and verdict and the index's key figure all write "9.4%" (never 9.40 or 9.397)."""
     figures = context.load_context()
     analysis = gap.analyse_target(register.load_claims(), figures, context.load_claim_series(context=figures),
                                   context.benchmark_growth(figures), "pk-economy-2035-target")
@@ -84,7 +84,7 @@ def test_a_figure_reads_the_same_on_the_index_and_in_its_report():
            "changes": [], "changes_are_new": False, "new_report": False}
     index = render.render_index({"generated": "2026-01-01T00:00:00+00:00", "batch": {}, "runs": {"r": run}})
     shown = text.rate(required)
-    assert shown == "9.5%" and required == pytest.approx(0.0945, abs=1e-4)
+    assert shown == "9.4%" and required == pytest.approx((1e12 / 407307214476.222) ** 0.1 - 1)
     assert f"{shown} a year" in report_cell and f"{shown} a year" in verdict
     assert re.search(rf">\s*{re.escape(shown)} a year\s*<", index)
-    assert "9.45" not in index
+    assert "9.40" not in index and "9.397" not in index

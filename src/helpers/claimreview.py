@@ -6,7 +6,8 @@ the report that shows it. ``claim_review`` turns a finding, the claim's register
 first appeared in (``helpers.sources.Article``, fed by ``article_of``) into a ClaimReview;
 ``register_document`` gathers every claim's review into one ``@graph`` for ``claims.jsonld``.
 
-Findings are read from what the runs wrote (``findings_in_run``): a target's required growth and its
+Findings are read from what the runs wrote (``findings_in_run``): first the finding an analysis wrote
+itself (``finding.json``, ``helpers.gap.write_finding``); else a target's required growth and its
 series' record from ``key_figures.json``; a figure's comparison with an official one from a
 ``claim_vs_official.csv`` table. A claim no report has checked still gets a review that says so.
 
@@ -56,6 +57,35 @@ class Finding:
     explanation: str
     report: str = ""  # address of the report that shows the finding, relative to where the review is published
     numbers: tuple[Number, ...] = field(default_factory=tuple)
+    headline: str = ""  # the rating with its key number ("Far beyond the record: needs 35.1% a year")
+    official: str = ""  # the official baseline behind the central case, when there is one
+    range_text: str = ""  # the required range with the baseline behind each end
+
+
+def finding_to_dict(item: Finding) -> dict:
+    """A finding as JSON-ready data (``finding.json``)."""
+    return {"claim_id": item.claim_id, "rating": item.rating, "explanation": item.explanation,
+            "report": item.report, "headline": item.headline, "official": item.official,
+            "range_text": item.range_text,
+            "numbers": [{"name": n.name, "value": n.value, "unit": n.unit, "text": n.text} for n in item.numbers]}
+
+
+def finding_from_dict(data: Mapping, report: str) -> Finding:
+    """A finding read back from ``finding.json``; its report address is the one the reader gives."""
+    numbers = tuple(Number(str(n["name"]), float(n["value"]), str(n.get("unit", "")), str(n.get("text", "")))
+                    for n in data.get("numbers") or [])
+    return Finding(str(data["claim_id"]), str(data["rating"]), str(data["explanation"]), report, numbers,
+                   str(data.get("headline", "")), str(data.get("official", "")), str(data.get("range_text", "")))
+
+
+def _written_findings(folder: Path, claims: Mapping[str, Mapping], report: str) -> list[Finding]:
+    """The findings an analysis wrote itself (``finding.json``), for claims in the register."""
+    path = folder / "finding.json"
+    if not path.is_file():
+        return []
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    return [finding_from_dict(item, report) for item in payload.get("findings") or []
+            if str(item.get("claim_id")) in claims]
 
 
 def _person_or_org(name: str, person: bool) -> dict:
@@ -269,12 +299,14 @@ def _official_findings(folder: Path, claims: Mapping[str, Mapping], report: str)
     for claim_id, (_, row) in best.items():
         difference = float(row["difference_pct"])
         agrees = str(row.get("agrees")).lower() == "true"
-        rating = "Agrees with the official figure" if agrees else (
-            f"{'Higher' if difference > 0 else 'Lower'} than the official figure")
+        kind = "official figure" if str(row.get("standing") or "official").startswith("official") else \
+            "press-reported figure"  # "official" only for agencies' figures (the table's standing column)
+        rating = f"Agrees with the {kind}" if agrees else (
+            f"{'Higher' if difference > 0 else 'Lower'} than the {kind}")
         sentence = (f"The article's {row.get('claim_says')} compares with {row.get('official_figure')} for "
                     f"{row.get('period')} ({row.get('source')}), a difference of {difference:+.0f}%.")
-        numbers = (Number("Official figure", float(row["official_value"]), "US$", str(row.get("official_figure"))),
-                   Number("Difference from the official figure", difference / 100, "fraction", f"{difference:+.0f}%"))
+        numbers = (Number(kind.capitalize(), float(row["official_value"]), "US$", str(row.get("official_figure"))),
+                   Number(f"Difference from the {kind}", difference / 100, "fraction", f"{difference:+.0f}%"))
         out.append(Finding(claim_id, rating, sentence, report, numbers))
     return out
 
@@ -290,6 +322,10 @@ def findings_in_run(folder: str | Path, claims: Mapping[str, Mapping], report: s
     """The findings a run wrote in ``folder``; ``claims`` maps claim id to register row; ``report`` is the
     address given to its reviews."""
     folder = Path(folder)
+    written = _written_findings(folder, claims, report)
+    if written:  # the analysis's own finding comes first; key figures are read only when it wrote none
+        seen = {f.claim_id for f in written}
+        return written + [f for f in _official_findings(folder, claims, report) if f.claim_id not in seen]
     return _target_findings(_figures(folder), claims, report) + _official_findings(folder, claims, report)
 
 

@@ -39,7 +39,18 @@ RELATIONS: dict[str, str] = {
 }
 #: Kinds a claim_series row may name: series kinds, plus single target and label figures (not time series).
 MAPPING_KINDS: tuple[str, ...] = (*SERIES_KINDS, "target", "label")
-BENCHMARK_COLUMNS: list[str] = ["name", "indicator", "geo", "start_year", "end_year", "note"]
+BENCHMARK_COLUMNS: list[str] = ["name", "measure", "indicator", "geo", "start_year", "end_year", "note"]
+#: Measures a benchmark episode or a target can name (a target meets only episodes of its own measure).
+MEASURES: dict[str, str] = {
+    "merchandise_exports_usd": "merchandise exports",
+    "exports_goods_services_usd": "exports of goods and services",
+    "sector_exports_usd": "exports of one sector",
+    "gdp_current_usd": "GDP in current US$",
+    "bilateral_exports_usd": "exports to one partner",
+    "bilateral_trade_usd": "two-way trade with one partner",
+    "fdi_inflows_usd": "foreign direct investment inflows",
+    "investment_usd": "investment in one sector",
+}
 BENCHMARKS: Path = paths.BENCHMARKS
 
 
@@ -347,7 +358,8 @@ def series_for(df: pd.DataFrame, key: str, claim_series: pd.DataFrame, *, allow_
 def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.DataFrame:
     """Compound yearly growth of each benchmark episode in ``data/benchmarks.csv``.
 
-    Each episode needs calendar-year figures at exactly its start and end years. Columns: name, indicator,
+    Each episode names its ``measure`` (``MEASURES``) and needs calendar-year figures at exactly its start and
+    end years. Columns: name, measure, indicator,
     geo, start, end, start_value, end_value, cagr, context_ids, note, unit (of the figures).
     """
     path = Path(path)
@@ -360,6 +372,10 @@ def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.Da
 
         if not row.get("name"):
             add("name", "name is empty", "name the episode (e.g. China 2001-2011)", "empty-name")
+        if row.get("measure") not in MEASURES:
+            add("measure", "unknown measure", f"name what the episode measures, one of: {', '.join(MEASURES)}",
+                "bad-measure")
+            continue
         start, end = row.get("start_year", ""), row.get("end_year", "")
         if not (re.fullmatch(r"\d{4}", start) and re.fullmatch(r"\d{4}", end) and int(start) < int(end)):
             add("start_year", f"years {start!r}-{end!r} are not a start before an end",
@@ -379,12 +395,13 @@ def benchmark_growth(context_df: pd.DataFrame, path: Path = BENCHMARKS) -> pd.Da
                 f"choose years the series has: {list(points.index)}", "missing-year")
             continue
         first, last = float(points[int(start)]), float(points[int(end)])
-        records.append({"name": row["name"], "indicator": row["indicator"], "geo": row["geo"],
+        records.append({"name": row["name"], "measure": row["measure"], "indicator": row["indicator"],
+                        "geo": row["geo"],
                         "start": int(start), "end": int(end), "start_value": first, "end_value": last,
                         "cagr": econ.required_cagr(first, last, int(end) - int(start)),
                         "context_ids": [ids[int(start)], ids[int(end)]], "note": row.get("note", ""),
                         "unit": points.attrs["unit"]})
     if problems:
         raise ContextDataError(problems, f"{path.name} has {len(problems)} problem(s)")
-    return pd.DataFrame(records, columns=["name", "indicator", "geo", "start", "end", "start_value", "end_value",
-                                          "cagr", "context_ids", "note", "unit"])
+    return pd.DataFrame(records, columns=["name", "measure", "indicator", "geo", "start", "end", "start_value",
+                                          "end_value", "cagr", "context_ids", "note", "unit"])

@@ -13,11 +13,13 @@ from helpers.errors import SeriesError
 
 def analyse_all(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
                 benchmarks: pd.DataFrame, *, base_year: int | None = None,
-                horizon_years: int = gap.DEFAULT_HORIZON_YEARS) -> list[gap.GapAnalysis]:
-    """A gap analysis of every target claim in the register, in register order."""
+                horizon_years: int = gap.DEFAULT_HORIZON_YEARS,
+                about_band: float = gap.DEFAULT_ABOUT_BAND) -> list[gap.GapAnalysis]:
+    """A gap analysis of every target claim in the register, in register order (the same analysis, with the
+    same defaults, as each target's own report)."""
     ids = claims.loc[claims["claim_type"].eq("target"), "id"]
     return [gap.analyse_target(claims, context, claim_series, benchmarks, claim_id, base_year=base_year,
-                               horizon_years=horizon_years) for claim_id in ids]
+                               horizon_years=horizon_years, about_band=about_band) for claim_id in ids]
 
 
 def targets_table(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
@@ -30,20 +32,29 @@ def targets_view(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
     rows = []
     for a in analyses:
         view = gap.gap_view(a)["value"]
-        rows.append({"target": view["Target"], "by": a.target_year, "baseline": view["Baseline"],
+        ranged = a.range
+        rows.append({"target": view["Target"], "by": a.target_year, "measure": a.measure_words,
+                     "baseline": view["Baseline"],
                      "gap": view["Gap (target minus baseline)"], "multiple": view["Multiple of the baseline"],
                      "required growth": view["Required growth a year"],
-                     "record": view["Historical growth a year"]})
+                     "range over baselines": (text.bounds(ranged.low, ranged.high, text.rate)
+                                              if ranged is not None and ranged.central is not None else "n/a"),
+                     "record": view["Historical growth a year"], "verdict": gap.rating(a)})
     return pd.DataFrame(rows, index=pd.Index([a.claim["id"] for a in analyses], name="claim"))
 
 
-def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Required growth of each target (fastest first) next to its series' record, then the benchmark episodes."""
+def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Required growth of each target (fastest first) next to its series' record and the fastest episode of
+    its own measure (never another measure's). ``benchmarks`` is unused: each analysis holds its own."""
     rows = []
     for a in sorted(analyses, key=lambda x: -(_slowest(x) or -1)):
         if a.required is not None:
             rows.extend(gap.growth_rows(a, record_label="  its record,"))
-    return pd.DataFrame(rows + gap.benchmark_rows(benchmarks), columns=gap.GROWTH_COLUMNS)
+            if not a.benchmarks.empty:
+                best = a.benchmarks.sort_values("cagr").iloc[-1]
+                rows.append({"label": f"  fastest {a.measure_words}: {best['name']}", "low": best["cagr"],
+                             "high": best["cagr"], "kind": "benchmark", "ids": ", ".join(best["context_ids"])})
+    return pd.DataFrame(rows, columns=gap.GROWTH_COLUMNS)
 
 
 def _slowest(analysis: gap.GapAnalysis) -> float | None:
@@ -54,13 +65,12 @@ def _slowest(analysis: gap.GapAnalysis) -> float | None:
     return required.low if required.low is not None else required.high
 
 
-def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame) -> str:
-    """Title stating how many targets need growth faster than every benchmark (computed)."""
-    measured = [a for a in analyses if a.required is not None]
-    best = benchmarks["cagr"].max() if not benchmarks.empty else math.nan
-    faster = sum(1 for a in measured if _slowest(a) > best)
-    return (f"{faster} of {len(measured)} measurable targets need growth faster than the fastest benchmark "
-            f"episode ({text.rate(best)} a year)")
+def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame | None = None) -> str:
+    """Title stating how many targets need growth faster than every episode of their own measure (computed)."""
+    compared = [a for a in analyses if a.required is not None and not a.benchmarks.empty]
+    faster = sum(1 for a in compared if _slowest(a) > a.benchmarks["cagr"].max())
+    return (f"{faster} of {len(compared)} targets with episodes of their own measure need growth faster than "
+            "every such episode")
 
 
 #: Comparisons with an official figure more than this many years older than the claim are flagged as dated.
@@ -69,11 +79,12 @@ DATED_AFTER_YEARS = 3
 
 def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
                       tolerance: float = 0.1) -> pd.DataFrame:
-    """Each claim beside the latest full-period official or reported figure of the same measure.
+    """Each claim beside the latest full-period official or press-reported figure of the same measure.
 
     Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series. Part-year figures
-    are left out (a Jan-Aug total is not an annual one); the period, its kind and the source's confidence
-    are shown, with how many years the figure is older than the claim, so nothing is mixed silently.
+    are left out (a Jan-Aug total is not an annual one); the period, its kind, the source's standing
+    (``gap.standing``: official only for agencies) and its confidence are shown, with how many years the
+    figure is older than the claim, so nothing is mixed silently.
     ``agrees`` is True when the difference is within ``tolerance``.
     """
     rows = []
@@ -106,13 +117,15 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             "period_kind": figure["series_kind"],
             "years_older": claim_year - int(figure["period_year"]),
             "source": figure["source_publisher"],
+            "standing": gap.standing(str(figure["source_publisher"]), str(figure["indicator"])),
             "confidence": figure["confidence"],
             "context_id": row_id,
             "difference_pct": difference,
             "agrees": abs(difference) <= tolerance * 100,
         })
     return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
-                                       "period", "period_kind", "years_older", "source", "confidence",
+                                       "period", "period_kind", "years_older", "source", "standing",
+                                       "confidence",
                                        "context_id", "difference_pct", "agrees"])
 
 
@@ -120,11 +133,12 @@ def official_view(table: pd.DataFrame) -> pd.DataFrame:
     """Claim-vs-official table in words."""
     return pd.DataFrame({
         "claim": table["claim"],
-        "claim says": table["claim_says"], "official figure": table["official_figure"],
+        "claim says": table["claim_says"], "checked against": table["official_figure"],
         "period": table["period"] + table["years_older"].map(
             lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
-        "source": table["source"] + " [" + table["context_id"] + ", " + table["confidence"] + " confidence]",
-        "claim vs official": table["difference_pct"].map(lambda d: text.change(d / 100)),
+        "source": table["source"] + " [" + table["standing"] + "; " + table["context_id"] + ", "
+        + table["confidence"] + " confidence]",
+        "claim vs that figure": table["difference_pct"].map(lambda d: text.change(d / 100)),
         "agrees": table["agrees"].map({True: "yes", False: "no"}),
     })
 
@@ -186,14 +200,27 @@ def source(analyses: list[gap.GapAnalysis], claims: pd.DataFrame, context: pd.Da
 
 
 def record_key_figures(analyses: list[gap.GapAnalysis], report) -> None:
-    """Required growth (low and high) of every target as key figures of ``report``."""
+    """Required growth of every target as key figures of ``report``: low and high from its baseline, and the
+    central, low and high over all baselines (named as in every report, ``gap.required_figures``)."""
     for a in analyses:
+        for item in gap.required_figures(a):
+            report.figure(item["name"], item["label"], item["value"], item["unit"], item["claims"], item["context"])
         required = a.required
         ids, rows = a.claim_ids, a.baseline.context if a.baseline else []
         for side in ("low", "high"):
             value = getattr(required, side) if required is not None else None
             report.figure(f"required_cagr_{side}:{a.claim['id']}", f"Required growth a year ({side}), {a.claim['id']}",
                           value, "fraction/yr", ids, rows)
+
+
+def record_official_figures(table: pd.DataFrame, report) -> None:
+    """Each claim's difference from the latest official or reported figure of the same measure, as key figures
+    (``claim_vs_official:<claim id>:<context id>``, a fraction), with the claim and context ids."""
+    for row in table.itertuples():
+        report.figure(f"claim_vs_official:{row.claim}:{row.context_id}",
+                      f"{row.claim}: the claim against {row.official_figure} ({row.period}; {row.source}, "
+                      f"{row.confidence} confidence)", row.difference_pct / 100, "fraction", [row.claim],
+                      [row.context_id])
 
 
 def disagreement_sentence(table: pd.DataFrame, claims: pd.DataFrame) -> str:

@@ -23,9 +23,29 @@ def _path(claims_path: str | Path | None) -> Path:
     return Path(claims_path) if claims_path else paths.CLAIMS
 
 
-def target_gap(analysis: Any, claims_path: str | Path | None = None) -> None:
-    """A target-gap report uses its target claim and the claims its baseline comes from."""
-    reads.rows(_path(claims_path), analysis.claim_ids)
+def restatement_chain(claims: Any, claim_id: str, column: str = "restates") -> set[str]:
+    """The target and every claim linked to it through ``restates`` (either way): the statements of one target."""
+    if column not in getattr(claims, "columns", ()):
+        return {claim_id}
+    links = [(str(a), str(b)) for a, b in zip(claims["id"], claims[column].fillna(""), strict=True) if str(b)]
+    chain, grown = {claim_id}, True
+    while grown:
+        grown = False
+        for a, b in links:
+            if (a in chain) != (b in chain):
+                chain.update((a, b))
+                grown = True
+    return chain
+
+
+def target_gap(analysis: Any, claims_path: str | Path | None = None, claims: Any = None) -> None:
+    """A target-gap report uses its target claim, the claims its baseline comes from, and the statements of
+    the same target in other articles (rows linked by ``restates``, and any row that comes to restate one)."""
+    path = _path(claims_path)
+    chain = restatement_chain(claims, str(analysis.claim["id"])) if claims is not None else set()
+    reads.rows(path, {*analysis.claim_ids, *chain})
+    if chain:
+        reads.where(path, restates=chain)
 
 
 def overview(claims: Any, analyses: Iterable[Any], mapping: Any, claims_path: str | Path | None = None) -> None:

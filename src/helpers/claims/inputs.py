@@ -50,7 +50,8 @@ def seed_problems(seeds_dir: Path) -> list[Problem]:
 
 
 def context_problems(context_path: Path, meta_path: Path, mapping_path: Path, benchmarks_path: Path) -> list[Problem]:
-    """Every problem of the context figures (checksum, rows), the claim-to-series mapping and the benchmarks."""
+    """Every problem of the context figures (checksum, rows), the claim-to-series mapping, the benchmarks and
+    the other comparator files beside them (episodes, literature, target measures)."""
     from helpers import context as ctx
 
     try:
@@ -61,9 +62,15 @@ def context_problems(context_path: Path, meta_path: Path, mapping_path: Path, be
         read_rows(mapping_path, ctx.CLAIM_SERIES_COLUMNS, problems, what="claim-to-series mapping")
         read_rows(benchmarks_path, ctx.BENCHMARK_COLUMNS, problems, what="benchmark list")
         return problems
+    from helpers import episodes
+
     problems = []
+    beside = Path(benchmarks_path).parent  # the comparators' other files live beside the benchmark list
     for load in (lambda: ctx.load_claim_series(mapping_path, context=figures),
-                 lambda: ctx.benchmark_growth(figures, benchmarks_path)):
+                 lambda: ctx.benchmark_growth(figures, benchmarks_path),
+                 lambda: episodes.load_episodes(beside / episodes.EPISODES.name),
+                 lambda: episodes.load_literature(beside / episodes.LITERATURE.name),
+                 lambda: episodes.load_target_measures(beside / episodes.TARGET_MEASURES.name)):
         try:
             load()
         except ContextDataError as error:

@@ -37,8 +37,13 @@ class ExportPath:
 
 
 def define_paths(claims: pd.DataFrame, base_year: int, ramp_years: int,
-                 found: FoundClaims | None = None) -> list[ExportPath]:
-    """The flat path at today's exports and one ramp to each end of the target (one ramp for a single figure)."""
+                 found: FoundClaims | None = None, rates: Sequence[float] | None = None) -> list[ExportPath]:
+    """The flat path at today's exports and one ramp to each end of the target (one ramp for a single figure).
+
+    ``rates`` (one per ramp, lowest end first) are the target's required growth from its gap analysis
+    (``helpers.gap``), so the minerals report and the target-gap report state the same rate; without them the
+    rate is computed from today's level over ``ramp_years``.
+    """
     check_years(base_year, base_year, ramp_years)
     found = found or find_claims(claims)
     flow = money_claim(claims, found.exports, per_year=True)
@@ -54,8 +59,8 @@ def define_paths(claims: pd.DataFrame, base_year: int, ramp_years: int,
     low, high = float(target["value_low"]), float(target["value_high"])
     ends = [("ramp", high)] if math.isclose(low, high) else [("ramp_low", low), ("ramp_high", high)]
     reached = int(base_year) + int(ramp_years)
-    for key, level in ends:
-        rate = econ.required_cagr(now, level, ramp_years)
+    for number, (key, level) in enumerate(ends):
+        rate = econ.required_cagr(now, level, ramp_years) if rates is None else float(rates[number])
         out.append(ExportPath(key, f"to {text.amount(level, unit)} by {reached}", now, level, rate, reached,
                               (found.exports, found.exports_target), str(currency)))
     return out

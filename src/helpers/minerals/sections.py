@@ -15,7 +15,7 @@ import pandas as pd
 
 import helpers.minerals.exports as exports
 import helpers.minerals.figures as figures
-from helpers import charts, fx, paths, text
+from helpers import charts, fx, gap, paths, text
 from helpers import claims as register
 from helpers import context as ctx
 from helpers.minerals.roles import FoundClaims, find_claims, headline
@@ -90,7 +90,19 @@ class MineralsReport:
     def show_paths(self, base_year: int, by_year: int, ramp_years: int) -> None:
         """Export paths to the ambition and the share of the reserves each would export by ``by_year``."""
         top = headline(self.claims, self.found)
-        export_paths = exports.define_paths(self.claims, base_year, ramp_years, self.found)
+        analysis = gap.analyse_target(self.claims, self.context, self.mapping, ctx.benchmark_growth(self.context),
+                                      self.found.exports_target, horizon_years=ramp_years)
+        for item in gap.required_figures(analysis):
+            self.report.figure(**item)
+        required = analysis.required
+        rates = None
+        if required is not None and analysis.baseline is not None and analysis.baseline.year == base_year \
+                and analysis.years == ramp_years:
+            rates = [required.low, required.high] if required.low != required.high else [required.low]
+        self.report.say(f"The export ambition's required growth, from its own analysis (the target-gap report "
+                        f"reads the same): {analysis.range.text() if analysis.range else 'not measurable'}; "
+                        f"{gap.rating(analysis).lower()}. {gap.data_through(analysis)}")
+        export_paths = exports.define_paths(self.claims, base_year, ramp_years, self.found, rates)
         levels = exports.path_levels(export_paths, base_year, by_year)
         summary = exports.path_summary(export_paths, levels, top.reserves)
         for item in exports.path_figures(export_paths, summary, self.found.reserves):
