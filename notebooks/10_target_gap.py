@@ -21,6 +21,11 @@
 #         - claim_id.horizon_year
 #         lower: base_year
 #         strict: true
+#       - fix: give a target_year no earlier than the year the target was stated, or
+#           none (the article's year)
+#         higher: target_year
+#         lower: claim_id.as_of
+#         strict: false
 #       properties:
 #         about_band:
 #           maximum: 0.5

@@ -92,3 +92,33 @@ def test_a_kernel_whose_port_was_taken_is_started_once_more(tmp_path: Path) -> N
     assert len(made) == 2 and outcome.ok, outcome.error
     assert "Address already in use" in log.read_text(errors="replace")
     assert (tmp_path / "finished.txt").read_text() == "finish"
+
+
+def test_a_retried_kernel_leaves_no_exit_hook_that_fails_when_python_exits(tmp_path: Path) -> None:
+    """The port-taken retry in a process of its own: it must end without 'Exception ignored in atexit'."""
+    import subprocess
+    import sys
+
+    script = f"""
+import asyncio, socket
+from pathlib import Path
+from jupyter_client.manager import AsyncKernelManager
+from helpers.batch.engine import execute_notebook
+from helpers.batch.outcome import ExecRequest
+busy = socket.socket(); busy.bind(("127.0.0.1", 0)); busy.listen()
+made = []
+def manager(name):
+    km = AsyncKernelManager(kernel_name=name, cache_ports=False)
+    if not made:
+        km.shell_port = busy.getsockname()[1]
+    made.append(km)
+    return km
+out = Path({str(tmp_path)!r})
+request = ExecRequest(notebook_path=Path({str(PLAIN)!r}), parameters={{"how": "finish"}}, cwd=out,
+                      kernel_name="python3", timeout=60, notebook_timeout=120, output_dir=out,
+                      kernel_log=out / "kernel.log")
+print("ok" if asyncio.run(execute_notebook(request, manager_factory=manager)).ok and len(made) == 2 else "failed")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "ok", done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -12,6 +12,7 @@ not start because a port it was given was taken meanwhile.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import html
 import math
@@ -214,6 +215,8 @@ async def _execute_once(request: ExecRequest, km: Any, ready: Callable[[], Any] 
         with contextlib.suppress(BaseException):
             await kernel_start
         await _ensure_kernel_gone(km, client)
+        if client is not None:  # nbclient leaves its exit hook registered when a kernel dies while starting
+            atexit.unregister(client._cleanup_kernel)  # (the hook would then fail at interpreter exit)
         if log is not None:
             log.close()
     outcome.duration_s = time.monotonic() - started
