@@ -99,7 +99,8 @@ def run_batch(options: Options) -> BatchSummary:
     reports = reports.resolve() if reports.exists() else reports.absolute()
     plan_names = [r.name for r in all_runs]
     if options.dry_run:
-        manifest = mf.load_manifest(reports / mf.MANIFEST_FILE, repair=False)  # nothing is moved or written
+        manifest = mf.load_manifest(reports / mf.MANIFEST_FILE, repair=False,  # nothing is moved or written
+                                    warn=lambda text: print(f"[batch] warning: {text}", file=options.err))
         return _dry_run(options, reports, manifest, planned, plan_names, t0)
     publish.check_reports_dir(reports)
     reports = reports.resolve()
@@ -140,9 +141,9 @@ def _dry_run(options: Options, reports: Path, manifest: dict[str, Any], planned:
     n_run = summary.count("would run")
     summary.message = (f"dry run: {len(planned)} runs, {n_run} would run, {len(planned) - n_run} up to date"
                        + (f", {len(gone)} would be retired" if options.prune and gone else ""))
-    if snapshot.problems and n_run:
-        summary.message += f"; {len(snapshot.problems)} input file(s) are not UTF-8 text: the batch would stop"
     print(summary.message, file=out)
+    if n_run:  # what the real batch would refuse, refused now with the same exit code (2) and reasons
+        _check_inputs(options, snapshot)
     summary.duration_s = time.monotonic() - t0
     return summary
 
