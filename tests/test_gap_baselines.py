@@ -27,11 +27,19 @@ def analyse(inputs, claim_id, **kwargs):
     ("Profit / Pakistan Today (citing State Bank of Pakistan)", "", "official, press-reported"),
     ("Daily Times (citing National Accounts Committee)", "", "official, press-reported"),
     ("Iran Press", "Bilateral trade (Iranian source)", "press-reported"),
+    # a ministry named only through unnamed "sources" is not a release anyone can check
+    ("The Journalist Online (Urdu; citing Ministry of Commerce sources)", "", "press-reported"),
     ("Profit / Pakistan Today (quoting Uzbek ambassador A. Tukhtaev)", "", "press-reported statement"),
     ("Narratives (Employers Federation of Pakistan interview)", "", "press-reported statement"),
 ])
 def test_official_only_for_agencies(publisher, indicator, expected):
     assert gap.standing(publisher, indicator) == expected
+
+
+def test_unnamed_sources_in_the_excerpt_make_a_figure_press_reported():
+    urdu = "ذرائع کا کہنا ہے کہ ایران سے درآمدات ایک ارب 22 کروڑ ڈالر رہیں"  # "sources say that imports ..."
+    assert gap.standing("Daily Jang (citing Ministry of Commerce)", "", urdu) == "press-reported"
+    assert gap.standing("Daily Jang (citing Ministry of Commerce)", "", "") == "official, press-reported"
 
 
 def test_gdp_target_range_names_its_baselines(inputs):
@@ -56,13 +64,21 @@ def test_gdp_target_range_names_its_baselines(inputs):
 def test_iran_target_uses_pakistans_statistics_and_the_iranian_figure(inputs):
     a = analyse(inputs, "pk-ir-trade-target")
     ranged = a.range
-    # low: the Iranian press figure for 2023 ($2.7B, F079), six years to 2029
-    assert ranged.low == pytest.approx((10 / 2.7) ** (1 / 6) - 1) and ranged.low_from.context == ["F079"]
-    assert ranged.low_from.standing == "press-reported"
-    # central and high: Pakistan's imports from Iran in FY2024-25 ($1.222B, F083), a floor for two-way trade
-    assert ranged.central == pytest.approx((10 / 1.222) ** (1 / 4) - 1) and ranged.central_from.context == ["F083"]
-    assert ranged.central_from.floor and ranged.high_from is ranged.central_from
-    assert "One earlier figure only: 2023" in gap.verdict(a) and "no history" not in gap.verdict(a).lower()
+    # central and low: two-way trade in 2023 ($2.7B, F079, Iranian press), six years to 2029: the only
+    # full-measure figure, ranked before the floors although press-reported
+    assert ranged.central == pytest.approx((10 / 2.7) ** (1 / 6) - 1)  # 24.4%
+    assert ranged.central_from.context == ["F079"] and ranged.low_from is ranged.central_from
+    assert ranged.central_from.standing == "press-reported" and not ranged.central_from.floor
+    # high: Pakistan's imports from Iran in FY2024-25 ($1.222B, F083, "sources"), four years: a floor, so
+    # the growth from it is an upper bound only
+    assert ranged.high == pytest.approx((10 / 1.222) ** (1 / 4) - 1) and ranged.high_from.context == ["F083"]
+    assert ranged.high_from.floor and ranged.high_from.standing == "press-reported"
+    nonoil = next(c for c in ranged.candidates if c.context == ["F078"])  # non-oil trade in IR1401: a floor
+    assert nonoil.floor and nonoil.central_rate == pytest.approx((10 / 2.3) ** (1 / 6) - 1)  # 27.8%
+    text = gap.verdict(a)
+    assert "up to 69.1% only if counted from $1.2 billion" in text and "press-reported: no official" in text
+    assert "1 of 2 episodes" in text and "faster than all" not in text  # 24.4% <= 30.2% (Uzbekistan)
+    assert "One earlier figure only: 2023" in text and "no history" not in text.lower()
 
 
 def test_mineral_exports_history_is_stated_exactly(inputs):
@@ -159,7 +175,7 @@ def test_ratings_are_decided_by_the_analysis(inputs):
                 "pk-mineral-exports-target", "pk-mineral-investment-target", "pk-uz-trade-target")}
     assert ratings == {
         "pk-cn-exports-2035-target": "Far beyond the record",  # 35.1% > 29.3%, the fastest phase II rebound
-        "pk-ir-trade-target": "Beyond the record",  # low 24.4% <= 30.2% < central 69.1%
+        "pk-ir-trade-target": "Within the record",  # central 24.4% <= 30.2%; 69.1% from a floor only
         "pk-economy-2035-target": "Within others' record, beyond its own",  # 9.4% <= spells, > 4.3% own
         "pk-mineral-exports-target": "No comparable record",
         "pk-mineral-investment-target": "Cannot be measured: no baseline",

@@ -36,6 +36,9 @@ _AGENCY = re.compile(r"State Bank|\bSBP\b|Bureau of Statistics|\bPBS\b|National 
 _PRESS = re.compile(r"\bciting\b|\bquoting\b|as reported|\bvia\b.*(Times|News|Recorder|Dawn|Profit|APP)",
                     re.IGNORECASE)
 _STATEMENT = re.compile(r"ambassador|envoy|minister|president|interview|chairman", re.IGNORECASE)
+#: A report that names no publication, only unnamed "sources" (English or Urdu "ذرائع"), is press-reported
+#: even when it says the sources are in a ministry: nobody can check the figure against a release.
+_UNNAMED = re.compile(r"\bsources\b|\bsources (say|said)\b|ذرائع", re.IGNORECASE)
 #: Snapshot series that give an official baseline for a measure and economy: (source, code, words).
 AGENCY_SERIES: dict[tuple[str, str], list[tuple[str, str, str]]] = {
     ("gdp_current_usd", "Pakistan"): [("wdi", "NY.GDP.MKTP.CD", "World Bank WDI"),
@@ -44,11 +47,14 @@ AGENCY_SERIES: dict[tuple[str, str], list[tuple[str, str, str]]] = {
 ISO3 = {"Pakistan": "PAK", "China": "CHN"}
 
 
-def standing(publisher: str, indicator: str = "") -> str:
+def standing(publisher: str, indicator: str = "", excerpt: str = "") -> str:
     """How official a figure is: "official", "official, press-reported", "press-reported statement" or
     "press-reported" (official only for statistics offices, central banks, customs, ministries' trade
-    statistics and international institutions)."""
+    statistics and international institutions; a figure the publisher or its excerpt attributes only to
+    unnamed "sources" is press-reported, whoever the sources are said to work for)."""
     both = f"{publisher} {indicator}"
+    if _UNNAMED.search(f"{publisher} {excerpt}"):
+        return "press-reported"
     if _STATEMENT.search(publisher) and not _AGENCY.search(publisher):
         return "press-reported statement"
     if _AGENCY.search(both):
@@ -109,11 +115,18 @@ class RequiredRange:
                         f"{text.rate(self.central)}) from {self.central_from.label}")
             return f"{text.rate(self.central)} a year from {self.central_from.label}"
         out = f"{text.rate(self.central)} a year from {self.central_from.label}"
+        if not self.central_from.standing.startswith("official") and self.central_from.key != "article":
+            out += " (press-reported: no official figure of the full measure is in the data)"
         if self.low is not None and self.high is not None:
             def end(value: float, cand: Candidate) -> str:
                 return f"{text.rate(value)} " + ("(this baseline)" if cand is self.central_from else
                                                  f"(from {cand.label})")
-            out += f"; range {end(self.low, self.low_from)} to {end(self.high, self.high_from)}"
+            if self.high_from.floor and self.high_from is not self.central_from:
+                out += (f"; range {end(self.low, self.low_from)} up to {text.rate(self.high)} only if counted "
+                        f"from {self.high_from.label} alone (one direction of the trade: a floor for the "
+                        "baseline, so an upper bound for the growth)")
+            else:
+                out += f"; range {end(self.low, self.low_from)} to {end(self.high, self.high_from)}"
         return out
 
 
@@ -158,7 +171,7 @@ def _series(claim: pd.Series, context: pd.DataFrame, claim_series: pd.DataFrame,
             notes.append(f"{amount} in {label} (context {row_id}, {figure['confidence']} confidence) is over "
                          f"{DATED_AFTER_YEARS} years older than the claim, so it is history, not a baseline")
             continue
-        where = standing(str(figure["source_publisher"]), str(figure["indicator"]))
+        where = standing(str(figure["source_publisher"]), str(figure["indicator"]), str(figure["excerpt"]))
         floor = measure == "bilateral_trade_usd" and bool(re.search(r"imports from|exports to|exports\b|non-oil",
                                                                     str(figure["indicator"]), re.IGNORECASE))
         kind = "; part of two-way trade only, a floor" if floor else ""
@@ -191,16 +204,18 @@ _CONFIDENCE = {"high": 0, "medium": 1, "low": 2}
 
 
 def central_candidate(candidates: list[Candidate]) -> Candidate | None:
-    """The latest official figure (agency series first, then the best-rated press report of official data,
-    full measures before floors), else the article's figure, else the first candidate."""
-    official = [c for c in candidates if c.standing.startswith("official") and c.required is not None]
-    if official:
-        return min(official, key=lambda c: (c.floor, _RANK[c.standing], -c.year, _CONFIDENCE.get(c.confidence, 3)))
-    article = [c for c in candidates if c.key == "article" and c.required is not None]
-    if article:
-        return article[0]
+    """The best figure of the full measure: the latest official one (agency series first, then the best-rated
+    press report of official data), else the article's figure, else a press-reported full-measure figure.
+    A floor (one direction of a two-way trade target) understates the baseline, so the growth from it is
+    only an upper bound: it is the central case only when no full-measure figure exists."""
     usable = [c for c in candidates if c.required is not None]
-    return usable[0] if usable else None
+    if not usable:
+        return None
+
+    def order(c: Candidate) -> tuple:
+        source = 0 if c.standing.startswith("official") else 1 if c.key == "article" else 2
+        return (c.floor, source, _RANK.get(c.standing, 5), -c.year, _CONFIDENCE.get(c.confidence, 3))
+    return min(usable, key=order)
 
 
 def required_range(claim: pd.Series, claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
