@@ -98,7 +98,28 @@ def test_problems_name_what_is_missing() -> None:
 def test_official_comparison_uses_the_most_recent_figure(runs: dict[str, Path]) -> None:
     (finding,) = cr.findings_in_run(runs["overview"], CLAIMS)
     assert finding.claim_id == "uz-pharma-imports" and finding.rating == "Agrees with the official figure"
-    assert "$2.9 billion for 2025 (Customs), a difference of +3%" in finding.explanation
+    assert "the official figure, $2.9 billion for 2025 (Customs), a difference of +3%" in finding.explanation
+
+
+def test_press_reported_figures_never_read_official(tmp_path: Path) -> None:
+    (tmp_path / "claim_vs_official.csv").write_text(
+        "claim,claim_says,claim_value,official_figure,official_value,period,period_kind,years_older,source,"
+        "standing,figure_kind,confidence,context_id,difference_pct,difference_low_pct,difference_high_pct,agrees\n"
+        "uz-pharma-imports,about $3.0 billion a year,3e9,$2.5 billion,2.5e9,FY2024-25,fiscal_pk,1,"
+        "Profit (citing State Bank of Pakistan),\"official, press-reported\","
+        "State Bank of Pakistan figure as reported by Profit (press-reported),medium,F062,20,8,32,True\n",
+        encoding="utf-8")
+    (finding,) = cr.findings_in_run(tmp_path, CLAIMS)
+    assert finding.rating == "Agrees with the State Bank of Pakistan figure as reported by Profit (press-reported)"
+    # "about $3.0 billion" is $2.7-3.3 billion: (2.7 / 2.5 - 1, 3.3 / 2.5 - 1) = +8% to +32%
+    assert "a difference of +8% to +32%" in finding.explanation and "official figure" not in finding.explanation
+    (tmp_path / "claim_vs_official.csv").write_text(  # an older table without figure_kind: its standing decides
+        "claim,claim_says,claim_value,official_figure,official_value,period,period_kind,years_older,source,"
+        "standing,confidence,context_id,difference_pct,agrees\n"
+        "uz-pharma-imports,$3.0 billion a year,3e9,$2.5 billion,2.5e9,2025,calendar,1,Profit,"
+        "\"official, press-reported\",medium,F062,20,False\n", encoding="utf-8")
+    (finding,) = cr.findings_in_run(tmp_path, CLAIMS)
+    assert finding.rating == "Higher than the press-reported figure"
 
 
 def test_target_without_baseline_cannot_be_measured(tmp_path: Path) -> None:

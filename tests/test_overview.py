@@ -41,16 +41,27 @@ def test_growth_title_counts_targets_faster_than_every_episode_of_their_own_meas
 def test_claim_against_official_figure(inputs):
     claims, figures, mapping, _ = inputs
     table = overview.claim_vs_official(claims, figures, mapping).set_index(["claim", "context_id"])
-    china = table.loc[("cn-imports-annual", "F066")]
-    assert china["official_value"] == 2.58e12
-    assert china["difference_pct"] == pytest.approx((2e12 / 2.58e12 - 1) * 100)
+    # China's imports: the World Bank's own series (WDI TM.VAL.MRCH.CD.WT, 2025) replaces the press copy of GAC
+    china = table.loc[("cn-imports-annual", "wdi/TM.VAL.MRCH.CD.WT/CHN/2025@2026-07-01")]
+    assert china["official_value"] == pytest.approx(2582.896e9) and china["standing"] == "official"
+    assert "TM.VAL.MRCH.CD.WT" in china["source"] and "2026-07-01" in china["source"]
+    assert china["figure_kind"] == "official figure"
+    assert china["difference_pct"] == pytest.approx((2e12 / 2582.896e9 - 1) * 100)
+    # "about $2 trillion" is $1.8-2.2 trillion: -30% to -15%, no part within 10%
+    assert china["difference_low_pct"] == pytest.approx((1.8e12 / 2582.896e9 - 1) * 100)
+    assert china["difference_high_pct"] == pytest.approx((2.2e12 / 2582.896e9 - 1) * 100)
+    assert not china["agrees"]
     exports = table.loc[("pk-cn-exports", "F062")]
     assert exports["period_kind"] == "fiscal_pk" and exports["difference_pct"] == pytest.approx((3 / 2.476 - 1) * 100)
+    # "about $3 billion" is $2.7-3.3 billion against SBP's $2.476 billion: +9% to +33%, so it agrees within 10%
+    assert exports["difference_low_pct"] == pytest.approx((2.7 / 2.476 - 1) * 100) and exports["agrees"]
+    assert exports["figure_kind"] == "State Bank of Pakistan figure as reported by Profit / Pakistan Today " \
+                                     "(press-reported)"
     assert "F087" not in set(table.reset_index()["context_id"])  # the Jan-Aug 2020 figure is a part year
     assert table.loc[("pk-mineral-exports", "F089"), "years_older"] == 2026 - 2017
     recent = table.loc[table["years_older"] <= overview.DATED_AFTER_YEARS]
     sentence = overview.official_sentence(table.reset_index(), 0.1)
-    assert sentence.startswith(f"{int((recent['difference_pct'].abs() <= 10).sum())} of {len(recent)} comparisons")
+    assert sentence.startswith(f"{int(recent['agrees'].sum())} of {len(recent)} comparisons")
     assert f"{len(table) - len(recent)} more compare with figures over" in sentence
 
 

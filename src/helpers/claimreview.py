@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -299,16 +300,33 @@ def _official_findings(folder: Path, claims: Mapping[str, Mapping], report: str)
     for claim_id, (_, row) in best.items():
         difference = float(row["difference_pct"])
         agrees = str(row.get("agrees")).lower() == "true"
-        kind = "official figure" if str(row.get("standing") or "official").startswith("official") else \
-            "press-reported figure"  # "official" only for agencies' figures (the table's standing column)
+        # "official figure" only for an agency's own release; an official statistic known through the press
+        # reads as such (the table's figure_kind, else its standing)
+        kind = str(row.get("figure_kind") or "") or (
+            "official figure" if str(row.get("standing") or "official") == "official" else "press-reported figure")
+        low, high = _float(row.get("difference_low_pct")), _float(row.get("difference_high_pct"))
+        if low is not None and high is not None and high - low > 0.5 and math.isfinite(high):
+            said = f"a difference of {low:+.0f}% to {high:+.0f}% (the claim's \"about\" read as a band)"
+            worded = f"{low:+.0f}% to {high:+.0f}%"
+        else:
+            said = worded = f"{difference:+.0f}%"
+            said = f"a difference of {said}"
         rating = f"Agrees with the {kind}" if agrees else (
             f"{'Higher' if difference > 0 else 'Lower'} than the {kind}")
-        sentence = (f"The article's {row.get('claim_says')} compares with {row.get('official_figure')} for "
-                    f"{row.get('period')} ({row.get('source')}), a difference of {difference:+.0f}%.")
-        numbers = (Number(kind.capitalize(), float(row["official_value"]), "US$", str(row.get("official_figure"))),
-                   Number(f"Difference from the {kind}", difference / 100, "fraction", f"{difference:+.0f}%"))
+        sentence = (f"The article's {row.get('claim_says')} compares with the {kind}, {row.get('official_figure')} "
+                    f"for {row.get('period')} ({row.get('source')}), {said}.")
+        label = kind[0].upper() + kind[1:]
+        numbers = (Number(label, float(row["official_value"]), "US$", str(row.get("official_figure"))),
+                   Number(f"Difference from the {kind}", difference / 100, "fraction", worded))
         out.append(Finding(claim_id, rating, sentence, report, numbers))
     return out
+
+
+def _float(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
 
 
 def _int(text: object) -> int:

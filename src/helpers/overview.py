@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
-from helpers import gap, text, vocab
+from helpers import gap, snapshots, text, vocab
 from helpers.context import series_for
-from helpers.errors import SeriesError
+from helpers.errors import SeriesError, SnapshotError
 
 
 def analyse_all(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
@@ -77,15 +78,57 @@ def growth_title(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame | Non
 DATED_AFTER_YEARS = 3
 
 
+#: Context series an agency's own series in ``data/snapshots`` covers (the same measure, place and period
+#: kind): series key -> (source, code, ISO3 economy, words). The agency's figure is preferred to a press copy.
+AGENCY_SAME_MEASURE: dict[str, tuple[str, str, str, str]] = {
+    "cn_goods_imports_gac": ("wdi", "TM.VAL.MRCH.CD.WT", "CHN", "World Bank WDI"),
+}
+_RELAYED = re.compile(r"^(?P<outlet>.+?)\s*\((?P<verb>citing|quoting)\s+(?P<agency>[^)]+)\)\s*$", re.IGNORECASE)
+
+
+def figure_words(source: str, standing: str) -> str:
+    """What a reader should call the figure: "official figure" only for an agency's own release; "the State
+    Bank of Pakistan figure as reported by Profit / Pakistan Today (press-reported)" for an official statistic
+    known through the press; "press-reported figure" otherwise."""
+    if standing == "official":
+        return "official figure"
+    relayed = _RELAYED.match(source)
+    if standing.startswith("official") and relayed:
+        if relayed["verb"].lower() == "quoting":  # a person speaking for the agency
+            return f"figure given by {relayed['agency']}, as reported by {relayed['outlet']} (press-reported)"
+        return f"{relayed['agency']} figure as reported by {relayed['outlet']} (press-reported)"
+    return "press-reported figure"
+
+
+def _agency_point(series_key: str, folder=None) -> dict | None:
+    """The latest point of the agency series covering ``series_key``, with its code and vintage, if any."""
+    if series_key not in AGENCY_SAME_MEASURE:
+        return None
+    source_, code, geo, words = AGENCY_SAME_MEASURE[series_key]
+    try:
+        points = snapshots.series(source_, code, geo, folder=folder)
+    except SnapshotError:
+        return None
+    year = int(points.index[-1])
+    return {"value": float(points.iloc[-1]), "year": year, "period": f"{year} (calendar year)",
+            "source": f"{words} {code} ({points.attrs['vintage']})", "standing": "official",
+            "confidence": points.attrs.get("confidence") or "high", "row_id": points.attrs["row_ids"][year],
+            "unit": "current US$"}
+
+
 def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame,
-                      tolerance: float = 0.1) -> pd.DataFrame:
+                      tolerance: float = 0.1, about_band: float = gap.DEFAULT_ABOUT_BAND,
+                      folder=None) -> pd.DataFrame:
     """Each claim beside the latest full-period official or press-reported figure of the same measure.
 
     Uses the ``same_measure`` rows of the claim-to-series mapping that name a time series. Part-year figures
     are left out (a Jan-Aug total is not an annual one); the period, its kind, the source's standing
     (``gap.standing``: official only for agencies) and its confidence are shown, with how many years the
     figure is older than the claim, so nothing is mixed silently.
-    ``agrees`` is True when the difference is within ``tolerance``.
+    Where an agency's own series in the snapshots covers the measure (``AGENCY_SAME_MEASURE``), its latest
+    point is used instead, cited by its series code and vintage. A claim qualified "about" is the interval
+    +/- ``about_band`` (the band the gap analysis uses): the difference is a range (``difference_low_pct`` to
+    ``difference_high_pct``) and ``agrees`` is True when any of it is within ``tolerance``.
     """
     rows = []
     mapped = claim_series.loc[claim_series["relation"].eq("same_measure")]
@@ -103,31 +146,45 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             continue
         row_id = points.attrs["context_ids"][full[-1]]
         figure = context.loc[context["id"].eq(row_id)].iloc[0]
-        official = float(figure["value"])
+        agency = _agency_point(link.series, folder)
+        if agency is not None:
+            point = agency
+        else:
+            point = {"value": float(figure["value"]), "year": int(figure["period_year"]),
+                     "period": figure["period_label"], "source": figure["source_publisher"],
+                     "standing": gap.standing(str(figure["source_publisher"]), str(figure["indicator"]),
+                                              str(figure["excerpt"])),
+                     "confidence": figure["confidence"], "row_id": row_id, "unit": figure["unit"]}
+        official = point["value"]
         stated = vocab.Amount.from_row(claim).central
         difference = (stated / official - 1) * 100
+        low, high = _interval(claim, about_band)
+        low_diff, high_diff = (low / official - 1) * 100, (high / official - 1) * 100
         claim_year = int(str(claim["as_of"])[:4])
         rows.append({
             "claim": claim["id"],
             "claim_says": text.claim(claim),
             "claim_value": stated,
-            "official_figure": text.reported(official, figure["unit"]),
+            "official_figure": text.reported(official, point["unit"]),
             "official_value": official,
-            "period": figure["period_label"],
-            "period_kind": figure["series_kind"],
-            "years_older": claim_year - int(figure["period_year"]),
-            "source": figure["source_publisher"],
-            "standing": gap.standing(str(figure["source_publisher"]), str(figure["indicator"]),
-                                     str(figure["excerpt"])),
-            "confidence": figure["confidence"],
-            "context_id": row_id,
+            "period": point["period"],
+            "period_kind": "calendar" if agency is not None else figure["series_kind"],
+            "years_older": claim_year - point["year"],
+            "source": point["source"],
+            "standing": point["standing"],
+            "figure_kind": figure_words(str(point["source"]), point["standing"]),
+            "confidence": point["confidence"],
+            "context_id": point["row_id"],
             "difference_pct": difference,
-            "agrees": abs(difference) <= tolerance * 100,
+            "difference_low_pct": low_diff,
+            "difference_high_pct": high_diff,
+            "agrees": low_diff <= tolerance * 100 and high_diff >= -tolerance * 100,
         })
     return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
                                        "period", "period_kind", "years_older", "source", "standing",
-                                       "confidence",
-                                       "context_id", "difference_pct", "agrees"])
+                                       "figure_kind", "confidence", "context_id", "difference_pct",
+                                       "difference_low_pct", "difference_high_pct", "agrees"])
+
 
 
 def official_view(table: pd.DataFrame) -> pd.DataFrame:
