@@ -113,6 +113,8 @@ def test_press_reported_figures_never_read_official(tmp_path: Path) -> None:
     assert finding.rating == "Agrees with the State Bank of Pakistan figure as reported by Profit (press-reported)"
     # "about $3.0 billion" is $2.7-3.3 billion: (2.7 / 2.5 - 1, 3.3 / 2.5 - 1) = +8% to +32%
     assert "a difference of +8% to +32%" in finding.explanation and "official figure" not in finding.explanation
+    assert finding.official == ("$2.5 billion, FY2024-25 (State Bank of Pakistan figure as reported by Profit "
+                                "(press-reported))")
     (tmp_path / "claim_vs_official.csv").write_text(  # an older table without figure_kind: its standing decides
         "claim,claim_says,claim_value,official_figure,official_value,period,period_kind,years_older,source,"
         "standing,confidence,context_id,difference_pct,agrees\n"

@@ -59,7 +59,7 @@ class Finding:
     report: str = ""  # address of the report that shows the finding, relative to where the review is published
     numbers: tuple[Number, ...] = field(default_factory=tuple)
     headline: str = ""  # the rating with its key number ("Far beyond the record: needs 35.1% a year")
-    official: str = ""  # the official baseline behind the central case, when there is one
+    official: str = ""  # the figure the claim is checked against, with its standing (official or press-reported)
     range_text: str = ""  # the required range with the baseline behind each end
 
 
@@ -318,7 +318,8 @@ def _official_findings(folder: Path, claims: Mapping[str, Mapping], report: str)
         label = kind[0].upper() + kind[1:]
         numbers = (Number(label, float(row["official_value"]), "US$", str(row.get("official_figure"))),
                    Number(f"Difference from the {kind}", difference / 100, "fraction", worded))
-        out.append(Finding(claim_id, rating, sentence, report, numbers))
+        out.append(Finding(claim_id, rating, sentence, report, numbers,
+                           official=f"{row.get('official_figure')}, {row.get('period')} ({kind})"))
     return out
 
 
