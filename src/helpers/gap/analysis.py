@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from helpers import econ, episodes, text
+from helpers import econ, episodes, snapshots, text
 from helpers.context import series_for
-from helpers.errors import ParameterError, SeriesError
-from helpers.gap.baselines import DEFAULT_ABOUT_BAND, RequiredRange, required_range
+from helpers.errors import ParameterError, SeriesError, SnapshotError
+from helpers.gap.baselines import AGENCY_SERIES, DEFAULT_ABOUT_BAND, ISO3, RequiredRange, required_range
 
 #: Horizon used when neither the article, the data nor the parameters give a target year.
 DEFAULT_HORIZON_YEARS = 10
@@ -45,11 +45,24 @@ class History:
     start: int
     end: int
     note: str
+    record: pd.Series | None = None  # the agency's longer series, for the best spell of the series itself
 
     @property
     def context_ids(self) -> list[str]:
         """Context row ids of the points."""
         return list(self.series.attrs.get("context_ids", []))
+
+    def best_spell(self, span: int) -> tuple[float, int, int] | None:
+        """The fastest growth a year over any ``span`` years of the series' own record: (rate, start, end)."""
+        points = self.record if self.record is not None else self.series
+        best = None
+        for start in points.index:
+            end = start + span
+            if end in points.index and points[start] > 0:
+                rate = (float(points[end]) / float(points[start])) ** (1 / span) - 1
+                if best is None or rate > best[0]:
+                    best = (rate, int(start), int(end))
+        return best
 
 
 @dataclass
@@ -192,8 +205,33 @@ def _central_baseline(ranged: RequiredRange) -> Baseline:
     return Baseline(cand.estimate, cand.year, source, cand.label, list(cand.claims), list(cand.context))
 
 
-def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame) -> tuple[History | None, list[str]]:
-    """The first mapped baseline-history series with at least two points, and notes on the others."""
+def _agency_history(points: pd.Series, measure: str | None, geo: str) -> tuple[pd.Series, pd.Series] | None:
+    """The agency's own series in the snapshots for the same measure and economy, from the context series'
+    first year to its latest (the window shown), and all of it (the record), when it covers the context
+    series and runs later; else None."""
+    for source, code, words in AGENCY_SERIES.get((measure or "", geo), [])[:1]:
+        try:
+            agency = snapshots.series(source, code, ISO3.get(geo, geo))
+        except SnapshotError:
+            return None
+        first = int(points.index[0])
+        if first not in agency.index or int(agency.index[-1]) <= int(points.index[-1]):
+            return None
+        shown = agency.loc[agency.index >= first].copy()
+        years = [int(y) for y in shown.index]
+        shown.attrs.update(unit="current US$", context_ids=[agency.attrs["row_ids"][y] for y in years],
+                           period_labels=[f"{y} (calendar year)" for y in years],
+                           period_kinds=["calendar"] * len(years), confidences=["high"] * len(years),
+                           publishers=[f"{words} {code}, {agency.attrs['vintage']}"],
+                           note=f"{words} series {code} ({agency.attrs['vintage']}), preferred to the context copy")
+        return shown, agency
+    return None
+
+
+def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame, measure: str | None = None,
+             geo: str = "") -> tuple[History | None, list[str]]:
+    """The first mapped baseline-history series with at least two points, and notes on the others. Where an
+    agency's series in the snapshots covers it (GDP: World Bank WDI) and runs later, that series is used."""
     notes: list[str] = []
     rows = claim_series.loc[claim_series["claim_id"].eq(claim_id) & claim_series["relation"].eq("baseline_history")]
     for row in rows.itertuples():
@@ -204,9 +242,16 @@ def _history(claim_id: str, context: pd.DataFrame, claim_series: pd.DataFrame) -
             continue
         confidence = dict(zip(context["id"], context["confidence"], strict=True))
         points.attrs["confidences"] = [confidence.get(i, "") for i in points.attrs.get("context_ids", [])]
+        agency = _agency_history(points, measure, geo) if len(points) >= 2 else None
+        record = None
+        if agency is not None:
+            notes.append(f"history: {agency[0].attrs['note']} (which ends {int(points.index[-1])})")
+            points, record = agency
+            note = agency[0].attrs["note"]
+        else:
+            note = "; ".join(x for x in (row.note, points.attrs.get("note", "")) if x)
         cagr = econ.historical_cagr(points) if len(points) >= 2 else None
-        note = "; ".join(x for x in (row.note, points.attrs.get("note", "")) if x)
-        return History(points, row.series, cagr, int(points.index[0]), int(points.index[-1]), note), notes
+        return History(points, row.series, cagr, int(points.index[0]), int(points.index[-1]), note, record), notes
     return None, notes
 
 
@@ -239,7 +284,8 @@ def analyse_target(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd
     """
     claim = check_gap_parameters(claims, claim_id, base_year, target_year, baseline_override, scenario_rates)
     target = econ.Estimate.from_claim(claim["value"], claim["value_low"], claim["value_high"], claim["qualifier"])
-    history, notes = _history(claim_id, context, claim_series)
+    measure, measure_source = episodes.target_measure(claim)
+    history, notes = _history(claim_id, context, claim_series, measure, str(claim["geo"]))
     baseline = _baseline(claim, claims, history, base_year, baseline_override)
     start = baseline.year if baseline else (base_year or _year(claim["as_of"]))
     year, source = _target_year(claim, claim_series, target_year, start, horizon_years)
@@ -249,7 +295,6 @@ def analyse_target(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd
                              "the target-gap report")
     if history is None:
         notes.append("no history is available for this quantity in the context data")
-    measure, measure_source = episodes.target_measure(claim)
     ranged = required_range(claim, claims, context, claim_series, target, year, measure, about_band=about_band)
     notes.extend(ranged.notes)
     if baseline_override is None and base_year is None and ranged.central_from is not None:

@@ -56,9 +56,18 @@ def _history_sentence(analysis: GapAnalysis, slowest: float | None) -> str:
                 f" ({', '.join(points.attrs.get('publishers', []))}; context {row_id}); no growth can be measured "
                 "from one point.")
     record = f"The series grew {text.rate(history.cagr)} a year over {history.start}-{history.end}"
+    best = own_best_spell(analysis)
+    if best is not None:
+        source = f"; {history.note}" if history.record is not None else ""
+        record = (f"Its own record is a range: {text.rate(history.cagr)} a year over {history.start}-{history.end} "
+                  f"(recent pace{source}) up to {text.rate(best[0])} a year in its best "
+                  f"{best[2] - best[1]}-year spell ({best[1]}-{best[2]})")
     if slowest is None:
         return record + "."
     ratio = slowest / history.cagr if history.cagr > 0 else math.inf
+    if best is not None and slowest <= best[0]:
+        return (record + f": the target needs {text.multiple(ratio, ' times')} the recent pace, within its best "
+                "spell.")
     if not math.isfinite(ratio) or ratio <= 0:
         return record + ", so any growth beats its record."
     if ratio > 1:
@@ -147,13 +156,28 @@ def rating(analysis: GapAnalysis) -> str:
     return "No comparable record"
 
 
-def _rating_with_own_record(analysis: GapAnalysis, rating_: str) -> str:
-    """"Within the record" of other episodes, but faster than the series' own record, says both."""
+def own_best_spell(analysis: GapAnalysis) -> tuple[float, int, int] | None:
+    """The series' fastest growth over as many years as the target allows (rate, start, end), when its own
+    record (the agency's series) is long enough to hold such a spell beside the recent pace."""
     history = analysis.history
-    if rating_ == "Within the record" and history is not None and history.cagr is not None \
-            and analysis.range.central > history.cagr:
-        return "Within others' record, beyond its own"
-    return rating_
+    years = analysis.years
+    if history is None or history.cagr is None or not years:
+        return None
+    best = history.best_spell(years)
+    if best is None or (best[1], best[2]) == (history.start, history.end):
+        return None
+    return best
+
+
+def _rating_with_own_record(analysis: GapAnalysis, rating_: str) -> str:
+    """"Within the record" of other episodes, but faster than the series' own record (its best spell when
+    its record holds one, else its recent pace), says both."""
+    history = analysis.history
+    if rating_ != "Within the record" or history is None or history.cagr is None:
+        return rating_
+    best = own_best_spell(analysis)
+    own = best[0] if best is not None else history.cagr
+    return "Within others' record, beyond its own" if analysis.range.central > own else rating_
 
 
 def required_figures(analysis: GapAnalysis) -> list[dict]:
