@@ -95,6 +95,18 @@ def test_iran_target_uses_pakistans_statistics_and_the_iranian_figure(inputs):
     assert "One earlier figure only: 2023" in text and "no history" not in text.lower()
 
 
+def test_baseline_override_drives_the_whole_analysis(inputs):
+    a = analyse(inputs, "pk-ir-trade-target", target_year=2030, baseline_override=2e9)
+    needed = (10 / 2) ** (1 / 5) - 1  # $2B in 2025 (the claim's year) to $10B in 2030: 38.0%
+    assert a.range.central == a.range.low == a.range.high == pytest.approx(needed)
+    assert a.range.central_from.standing == "baseline set by parameter"
+    figures = {f["name"].split(":")[0]: f["value"] for f in gap.required_figures(a)}
+    assert figures["required_growth_central"] == pytest.approx(needed)
+    text = gap.verdict(a)
+    assert "38.0% a year from $2.0 billion" in text and "baseline set by parameter" in text and "69.1%" not in text
+    assert gap.rating(a) == "Far beyond the record"  # 38.0% > 30.2%, the fastest episode
+
+
 def test_mineral_exports_history_is_stated_exactly(inputs):
     a = analyse(inputs, "pk-mineral-exports-target")
     text = gap.verdict(a)

@@ -17,7 +17,14 @@ import pandas as pd
 from helpers import econ, episodes, snapshots, text
 from helpers.context import series_for
 from helpers.errors import ParameterError, SeriesError, SnapshotError
-from helpers.gap.baselines import AGENCY_SERIES, DEFAULT_ABOUT_BAND, ISO3, RequiredRange, required_range
+from helpers.gap.baselines import (
+    AGENCY_SERIES,
+    DEFAULT_ABOUT_BAND,
+    ISO3,
+    RequiredRange,
+    required_range,
+    set_by_parameter,
+)
 
 #: Horizon used when neither the article, the data nor the parameters give a target year.
 DEFAULT_HORIZON_YEARS = 10
@@ -170,7 +177,8 @@ def _baseline(claim: pd.Series, claims: pd.DataFrame, history: History | None, b
     if override is not None:
         year = base_year or _year(claim["as_of"])
         return Baseline(econ.Estimate.exact(override), year, "parameter",
-                        f"{text.amount(override, claim['unit'])} in {year} (baseline_override parameter)")
+                        f"{text.amount(override, claim['unit'])} in {year} (baseline set by parameter: "
+                        "baseline_override)")
     if claim["baseline_id"]:
         base = claims.loc[claims["id"].eq(claim["baseline_id"])].iloc[0]
         year = _year(base["as_of"])
@@ -296,6 +304,9 @@ def analyse_target(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd
     if history is None:
         notes.append("no history is available for this quantity in the context data")
     ranged = required_range(claim, claims, context, claim_series, target, year, measure, about_band=about_band)
+    if baseline_override is not None and baseline is not None:  # the run's baseline drives the whole analysis
+        ranged = set_by_parameter(ranged, baseline.estimate, baseline.year, baseline.label,
+                                  text.amount(baseline_override, claim["unit"]), target, year, about_band)
     notes.extend(ranged.notes)
     if baseline_override is None and base_year is None and ranged.central_from is not None:
         baseline = _central_baseline(ranged)

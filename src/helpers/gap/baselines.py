@@ -110,6 +110,10 @@ class RequiredRange:
         if self.central is None:
             return "not measurable: no baseline"
         if self.low_from is self.central_from and self.high_from is self.central_from:
+            bound = self.central_from.required.qualifier if self.central_from.required is not None else ""
+            if bound in ("lower_bound", "upper_bound"):  # a "more than" / "up to" target
+                side = ("at least", self.low) if bound == "lower_bound" else ("at most", self.high)
+                return f"{side[0]} {text.rate(side[1])} a year from {self.central_from.label}"
             if self.low is not None and self.high is not None and self.low < self.high:
                 return (f"between {text.rate(self.low)} and {text.rate(self.high)} a year (central "
                         f"{text.rate(self.central)}) from {self.central_from.label}")
@@ -245,6 +249,20 @@ def required_range(claim: pd.Series, claims: pd.DataFrame, context: pd.DataFrame
     low = min(lows, key=lambda x: x[0]) if lows else (None, None)
     high = max(highs, key=lambda x: x[0]) if highs else (None, None)
     return RequiredRange(low[0], central.central_rate, high[0], low[1], central, high[1], candidates, notes)
+
+
+def set_by_parameter(result: RequiredRange, estimate: econ.Estimate, year: int, label: str, amount: str,
+                     target: econ.Estimate, target_year: int, about_band: float = DEFAULT_ABOUT_BAND
+                     ) -> RequiredRange:
+    """The range when a run sets the baseline (``baseline_override``): central, low and high all from that
+    baseline, "baseline set by parameter"; the data's baselines stay listed for reference, with no role."""
+    cand = Candidate("parameter", label, estimate, year, "baseline set by parameter", "as set", amount=amount)
+    years = target_year - year
+    cand.required = econ.required_cagr_estimate(estimate, banded(target, about_band), years)
+    if estimate.central and target.central:
+        cand.central_rate = econ.required_cagr(estimate.central, target.central, years)
+    return RequiredRange(cand.required.low, cand.central_rate, cand.required.high, cand, cand, cand,
+                         [cand, *result.candidates], list(result.notes))
 
 
 def candidates_view(result: RequiredRange) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from helpers.claimreview import Finding, Number, finding_to_dict
 from helpers.files import write_atomic
 from helpers.gap.analysis import GapAnalysis
 from helpers.gap.checks import economist_checks
-from helpers.gap.views import required_text
 
 FINDING_FILE = "finding.json"
 
@@ -113,9 +112,6 @@ def verdict(analysis: GapAnalysis) -> str:
     if ranged is not None and ranged.central is not None:
         parts.append(f"Required growth: {ranged.text()}.")
     required = analysis.required
-    if required is not None and analysis.baseline is not None and analysis.baseline.source == "parameter":
-        parts.append(f"From the baseline_override parameter, {analysis.baseline.label}, it requires "
-                     f"{required_text(required)} for {analysis.years} years.")
     article = next((c for c in ranged.candidates if c.key == "article"), None) if ranged is not None else None
     if article is not None and article.required is not None and article is not ranged.central_from:
         base = analysis.baseline
