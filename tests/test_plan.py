@@ -101,6 +101,13 @@ def test_foreach_placeholder_errors(nb_dir: Path) -> None:
         parse_plan_text(text, notebooks_dir=nb_dir, expanders=EXPANDERS)
 
 
+def test_sweep_titles_write_amounts_in_words(nb_dir: Path) -> None:
+    text = ("runs:\n  - name: 's-{b}-{r}'\n    notebook: gap.ipynb\n    title: 'from {b:usd}, at {r:rate}'\n"
+            "    foreach: {grid: {b: [2000000000.0], r: [0.05]}}\n    sweep: s\n")
+    (run,) = parse_plan_text(text, notebooks_dir=nb_dir, expanders=EXPANDERS)
+    assert run.title == "from $2.0 billion, at 5.0%"  # helpers.text, not "2000000000.0"
+
+
 def test_run_names_must_be_directory_names(nb_dir: Path) -> None:
     with pytest.raises(PlanError, match="not usable as a directory name"):
         parse_plan_text("runs:\n  - {name: '../evil', notebook: a.ipynb}\n", notebooks_dir=nb_dir)

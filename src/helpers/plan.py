@@ -101,6 +101,20 @@ class _LineDict(dict):
     line: int = 0
 
 
+class _WordsFormatter(string.Formatter):
+    """``{field:usd}``, ``{field:rate}`` and ``{field:share}`` write the value through ``helpers.text``
+    ("$2.0 billion", "5.0%"), so a title reads as every page does; other specs are Python's."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        from helpers import text
+
+        writers = {"usd": lambda v: text.amount(float(v), "USD"), "rate": lambda v: text.rate(float(v)),
+                   "share": lambda v: text.share(float(v))}
+        if format_spec in writers:
+            return writers[format_spec](value)
+        return super().format_field(value, format_spec)
+
+
 def _format(template: str, item: dict[str, Any], where: str, problems: list[str]) -> Any:
     """Fill ``{field}`` placeholders from an expander item; a lone placeholder keeps the value's type."""
     fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
@@ -115,8 +129,8 @@ def _format(template: str, item: dict[str, Any], where: str, problems: list[str]
     if whole:
         return item[whole.group(1)]
     try:
-        return template.format_map(item)
-    except (ValueError, IndexError, KeyError) as exc:
+        return _WordsFormatter().vformat(template, (), item)
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
         problems.append(f"{where}: cannot fill {template!r} ({exc}). Fix: write placeholders as {{field}}")
         return template
 
