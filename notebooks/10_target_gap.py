@@ -125,18 +125,21 @@ for note in analysis.notes:
 
 # %%
 checks = gap.economist_checks(analysis)
+report.say(gap.why_empty(analysis, "first_checks"))
 report.table(gap.checks_view(checks), "first_checks")
 
 # %% [markdown]
 # ## Scenarios: where each growth rate leads
 
 # %%
+report.say(gap.why_empty(analysis, "scenarios"))
 report.table(gap.scenario_table(analysis), "scenarios", show=gap.scenario_view(analysis))
 
 # %% [markdown]
 # ## Has such growth ever been achieved? The series' own record and episodes of the same measure
 
 # %%
+report.say(gap.why_empty(analysis, "record"))
 comparison = gap.comparison_frame(analysis)
 report.table(comparison, "growth_comparison", show=gap.comparison_view(comparison))
 report.table(analysis.benchmarks.drop(columns=["indicator"]), "benchmarks",

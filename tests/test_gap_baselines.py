@@ -8,6 +8,7 @@ import pytest
 
 from helpers import claimreview, context, fx, gap, minerals, outputs, overview
 from helpers import claims as register
+from helpers.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +212,15 @@ def test_ratings_are_decided_by_the_analysis(inputs):
     view = gap.gap_view(analyse(inputs, "pk-mineral-exports-target"))
     expected = "one earlier figure only: 2017, $500.0 million, low confidence (context F089)"
     assert view.loc["Historical growth a year", "value"] == expected
+
+
+def test_empty_sections_say_why(inputs):
+    exports = analyse(inputs, "pk-mineral-exports-target")  # no total of which one sector's exports is a part
+    assert "no total" in gap.why_empty(exports, "first_checks")
+    assert gap.why_empty(exports, "scenarios") == "" and gap.why_empty(exports, "record") == ""
+    investment = analyse(inputs, "pk-mineral-investment-target")  # no baseline
+    assert gap.why_empty(investment, "first_checks") == ""  # the FDI checks are there
+    assert "no baseline" in gap.why_empty(investment, "scenarios")
+    assert "without a baseline" in gap.why_empty(investment, "record").lower()
+    with pytest.raises(ParameterError, match="allowed"):
+        gap.why_empty(investment, "nowhere")

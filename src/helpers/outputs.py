@@ -172,6 +172,8 @@ class Report:
 
         from IPython.display import Markdown, display
 
+        if not text:  # nothing to say (a section that has its content)
+            return
         display(Markdown(html.escape(text, quote=False).replace("$", "\\$")))
 
     def figure(self, name: str, label: str, value: float | None, unit: str,

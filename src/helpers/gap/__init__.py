@@ -26,7 +26,7 @@ from helpers.gap.baselines import (
     required_range,
     standing,
 )
-from helpers.gap.checks import checks_view, economist_checks
+from helpers.gap.checks import checks_view, economist_checks, why_empty
 from helpers.gap.verdict import (
     FINDING_FILE,
     data_through,
@@ -61,5 +61,6 @@ __all__ = [
     "candidates_view", "check_gap_parameters", "checks_view", "comparison_frame", "comparison_title",
     "comparison_view", "data_through", "economist_checks", "finding", "gap_table", "gap_view", "growth_rows",
     "history_table", "history_view", "key_figure_conflicts", "rating", "record_key_figures", "required_figures",
-    "required_range", "required_text", "scenario_table", "scenario_view", "standing", "verdict", "write_finding",
+    "required_range", "required_text", "scenario_table", "scenario_view", "standing", "verdict", "why_empty",
+    "write_finding",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import econ, snapshots, text
-from helpers.errors import SnapshotError
+from helpers.errors import ParameterError, SnapshotError
 
 #: Years of the record used to project a total to the target year.
 PROJECTION_YEARS = 10
@@ -159,3 +159,26 @@ def checks_view(checks: list[dict]) -> pd.DataFrame:
                          "result": [c["text"] for c in checks],
                          "ids": [", ".join([*c["claims"], *c["context"]]) for c in checks]},
                         columns=["check", "result", "ids"])
+
+
+def why_empty(analysis, section: str) -> str:
+    """One sentence saying why a section of the target-gap report has nothing to show, or "" when it has
+    something. ``section``: "first_checks", "scenarios" or "record"."""
+    if section not in ("first_checks", "scenarios", "record"):
+        raise ParameterError([f"section {section!r} is not a report section; allowed: first_checks, scenarios, "
+                              "record"], "the target-gap report")
+    measure = analysis.measure_words
+    has_baseline = (analysis.range is not None and analysis.range.central is not None) or \
+        analysis.baseline is not None
+    if section == "first_checks" and not economist_checks(analysis):
+        return (f"Nothing to check here: the data hold no total that {measure} is a part of (such as a country's "
+                "exports, a partner's imports or GDP), so the target cannot be set against one.")
+    if section == "scenarios" and not has_baseline:
+        return ("No scenario can be drawn: there is no baseline to grow from (no figure of the starting level in "
+                "the claims, the context data or the snapshots; set baseline_override to compute them).")
+    if section == "record" and not has_baseline and analysis.benchmarks.empty and analysis.history is None:
+        return (f"Nothing to compare: without a baseline there is no required growth, and no earlier figure or "
+                f"episode of {measure} is in the data.")
+    if section == "record" and not has_baseline:
+        return "Without a baseline there is no required growth to set against the record below."
+    return ""
