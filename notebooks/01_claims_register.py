@@ -21,7 +21,8 @@
 # ---
 
 # %% [markdown]
-# # Claims register: every number in the articles, traced to its words
+# # Claims register
+# *Every number in the articles, traced to its words.*
 #
 # Each row is one quantitative claim from an article in `seeds/`, with its value in base units, its
 # qualifier, and the verbatim quote that states it (checked against the article at its character offset).
@@ -68,8 +69,8 @@ if money.empty:
     report.say("No money claims for this selection, so there is no magnitude chart.")
 else:
     report.chart(charts.magnitude_chart(money))
-report.say(register.conversion_sentence(conversions))
-report.table(conversions, "currency_conversions")
+report.say(register.conversion_sentence(conversions, claims))
+report.table(conversions, "currency_conversions", show=register.conversions_view(conversions, claims))
 
 # %% [markdown]
 # ## Coverage: every number in every article is a claim or an explained exclusion
@@ -83,12 +84,12 @@ report.say(f"The parser finds {len(coverage)} quantities in {coverage['seed_file
            f"{int(coverage['status'].eq('claim').sum())} are claims, "
            f"{int(coverage['status'].eq('excluded').sum())} are excluded with a reason, "
            f"{int(coverage['status'].eq('uncovered').sum())} are unaccounted for.")
-report.table(summary, "coverage_by_seed")
-report.table(coverage, "coverage")
+report.table(summary, "coverage_by_seed", show=register.coverage_summary_view(summary))
+report.table(coverage, "coverage", show=register.coverage_view(coverage, all_claims))
 
 # %% [markdown]
 # ## Exclusions: numbers that are not claims, and why
 
 # %%
-report.table(exclusions, "exclusions")
+report.table(exclusions, "exclusions", show=register.exclusions_view(exclusions))
 report.finish()

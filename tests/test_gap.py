@@ -149,7 +149,7 @@ def verdict_of(executed: Path) -> str:
     nb = nbformat.read(executed, as_version=4)
     texts = [o["data"]["text/markdown"].replace("\\$", "$") for c in nb.cells for o in c.get("outputs", [])
              if "text/markdown" in o.get("data", {})]  # dollar signs are escaped for JupyterLab's Markdown
-    return next(t for t in texts if t.startswith("Target:"))
+    return next(t for t in texts if "**Target.**" in t)
 
 
 @pytest.mark.slow
@@ -222,3 +222,19 @@ def test_benchmarks_only_for_money_targets(inputs):
                            baseline_override=1000.0, base_year=2026, target_year=2030)
     assert a.measure is not None or a.benchmarks.empty  # a jobs target meets no money episode
     assert a.benchmarks.empty and any("no episode of" in n for n in a.notes)
+
+
+def test_verdict_opens_with_the_rating_and_one_sentence_then_a_short_list(inputs):
+    """The verdict reads in order: the rating in bold and a one-sentence answer, then one line each for the
+    target, the required growth with its baselines, the record and the comparators; no id in it."""
+    a = analyse(inputs, "pk-cn-exports-2035-target")
+    opening, _, rest = gap.verdict(a).partition("\n\n")
+    answer = opening.removeprefix(f"**{gap.rating(a)}.** ")
+    assert answer != opening and answer.endswith(".") and ". " not in answer  # the rating, then one sentence
+    central = (50 / 2.476) ** (1 / 10) - 1  # from the FY2024-25 figure, ten years to 2035
+    assert f"must grow {central * 100:.1f}% a year" in opening == f"**{gap.rating(a)}.** {gap.finding(a).explanation}"
+    labels = [line.split("**")[1] for line in rest.splitlines()]
+    assert labels[:2] == ["Target.", "Required growth."] and labels.index("Record.") < labels.index("Comparators.")
+    assert all(line.startswith("- ") for line in rest.splitlines())
+    assert "pk-cn-exports" not in gap.verdict(a) and "F062" not in gap.verdict(a)
+    assert len(opening.split()) < 50  # the answer is short; the figures follow in the list

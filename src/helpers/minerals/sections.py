@@ -65,11 +65,12 @@ class MineralsReport:
         self.report.table(used.drop(columns=["per_year", "base_unit"]), "mineral_claims",
                           show=register.readable_table(used))
         for role, ids in self.found.others.items():
+            earlier = "; ".join(f"{text.claim(self.claim(i))} ({charts.said_by(self.claim(i))})" for i in ids)
             self.report.say(f"Earlier statements of the same {role.replace('_', ' ')} are left aside for the most "
-                            f"recent one: {', '.join(ids)}.")
+                            f"recent one: {earlier}.")
         conversions = self.conversions.loc[self.conversions["claim"].isin(self.found.ids)]
         if not conversions.empty:
-            self.report.say(register.conversion_sentence(conversions))
+            self.report.say(register.conversion_sentence(conversions, self.claims))
 
     def show_headline(self) -> None:
         """Today's exports as a share of the claimed reserves, and the years to export them."""
@@ -124,9 +125,9 @@ class MineralsReport:
         found = self.found
         linked = figures.linked_figures(self.context, self.mapping, found.ids)
         table = figures.figures_table(self.claims, linked, found.ids)
-        self.report.table(table, "claims_and_figures", show=table.drop(columns=["value", "unit"]))
+        self.report.table(table, "claims_and_figures", show=figures.figures_view(table, self.claims))
         comparisons = figures.compare_with_figures(self.claims, linked)
-        self.report.table(comparisons, "comparisons", show=figures.readable_comparisons(comparisons))
+        self.report.table(comparisons, "comparisons", show=figures.readable_comparisons(comparisons, self.claims))
         output = figures.comparison(comparisons, found.exports_target, OUTPUT_SERIES)
         value_added = figures.comparison(comparisons, found.exports_target, VALUE_ADDED_SERIES)
         past = figures.comparison(comparisons, found.exports, PAST_EXPORTS_SERIES)
@@ -172,7 +173,7 @@ class MineralsReport:
         found = self.found
         projects = figures.project_figures(self.context)
         project_table = figures.figures_table(self.claims, projects, claim_ids=())
-        self.report.table(project_table, "project_figures", show=project_table.drop(columns=["value", "unit"]))
+        self.report.table(project_table, "project_figures", show=figures.figures_view(project_table, self.claims))
         linked = figures.linked_figures(self.context, self.mapping, found.ids)
         comparisons = figures.compare_with_figures(self.claims, linked)
         cost = figures.comparison(comparisons, found.investment_target, PROJECT_COST_SERIES)

@@ -1,0 +1,91 @@
+"""The register's tables as a reader sees them: articles by outlet and date, claims by subject, amounts in
+words, and the ids (claim ids, seed files) only in a final "ids" column. The saved CSVs keep every id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from helpers import text, vocab
+
+
+def article_words(row: Mapping[str, object]) -> str:
+    """The article a claim (or any row with a ``seed_file``) was read from, as a reader knows it: outlet and
+    date from the articles table (its headline and address are in the report's Sources); a seed the table
+    does not describe by its file name."""
+    from helpers.sources import seed_article
+
+    article = seed_article(row)
+    if not article.publisher:
+        return article.name
+    return f"{article.publisher}, {article.date}" if article.date else article.publisher
+
+
+def _seed_words(seed: object) -> str:
+    return article_words({"seed_file": str(seed or "")})
+
+
+def conversion_sentence(conversions: pd.DataFrame, claims: pd.DataFrame | None = None) -> str:
+    """What was converted to US dollars and at which rates (so no conversion is silent); each claim named by
+    its subject when ``claims`` is given."""
+    if conversions.empty:
+        return "All money amounts are stated in US dollars; nothing was converted."
+    names = dict(zip(claims["id"], claims["subject"], strict=False)) if claims is not None else {}
+    rates = "; ".join(f"{names.get(r.claim, r.claim)}: {vocab.base_unit(r.unit)} {r.per_usd:,.2f} per US$ on "
+                      f"{r.rate_date} ({r.rate_source})" for r in conversions.itertuples())
+    return f"{len(conversions)} amount(s) converted to US dollars at these rates: {rates}."
+
+
+def conversions_view(conversions: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The conversions table in words: the claim's subject, the amount as stated, the rate with its date and
+    source, the amount in US$; the claim id last."""
+    names = dict(zip(claims["id"], claims["subject"], strict=False))
+    return pd.DataFrame({
+        "claim": [str(names.get(c, "")) for c in conversions["claim"]],
+        "as stated": [text.amount(a, u) for a, u in zip(conversions["amount"], conversions["unit"], strict=True)],
+        "as of": conversions["as_of"],
+        "rate": [f"{vocab.base_unit(r.unit)} {r.per_usd:,.2f} per US$ on {r.rate_date} ({r.rate_source})"
+                 for r in conversions.itertuples()],
+        "in US$": [text.amount(a, "USD") for a in conversions["amount_usd"]],
+        "ids": conversions["claim"],
+    }, columns=["claim", "as stated", "as of", "rate", "in US$", "ids"])
+
+
+def coverage_summary_view(summary: pd.DataFrame) -> pd.DataFrame:
+    """Quantities per article by status, the article by outlet and date, its seed file last."""
+    seeds = summary["seed_file"].astype(str)
+    view = summary.drop(columns="seed_file").copy()
+    view.insert(0, "article", [s if s == "all seeds" else _seed_words(s) for s in seeds])
+    view.iloc[:, 0] = view.iloc[:, 0].replace("all seeds", "all articles")
+    view["ids"] = ["" if s == "all seeds" else s for s in seeds]
+    return view
+
+
+def coverage_view(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Every quantity found, in words: the article, the text, what it is, and the claim (by subject and
+    amount) or the reason that accounts for it; the seed file and claim id last."""
+    by_id = {str(r["id"]): r for r in claims.to_dict("records")}
+
+    def accounted(row) -> str:
+        if row.status == "claim" and row.covered_by in by_id:
+            claim = by_id[row.covered_by]
+            return f"{claim['subject']}: {text.claim(claim)}"
+        return str(row.reason or row.covered_by or "")
+
+    return pd.DataFrame({
+        "article": table["seed_file"].map(_seed_words),
+        "text": table["text"], "kind": table["kind"], "status": table["status"],
+        "accounted for by": [accounted(r) for r in table.itertuples()],
+        "ids": [", ".join(x for x in (str(r.seed_file), str(r.covered_by) if r.status == "claim" else "",
+                                      f"offset {r.offset}") if x) for r in table.itertuples()],
+    }, columns=["article", "text", "kind", "status", "accounted for by", "ids"])
+
+
+def exclusions_view(exclusions: pd.DataFrame) -> pd.DataFrame:
+    """Exclusions in words: the article, the text, its kind and the reason; seed file and offset last."""
+    return pd.DataFrame({
+        "article": exclusions["seed_file"].map(_seed_words),
+        "text": exclusions["text"], "kind": exclusions["kind"], "reason": exclusions["reason"],
+        "ids": [f"{r.seed_file}, offset {r.offset}" for r in exclusions.itertuples()],
+    }, columns=["article", "text", "kind", "reason", "ids"])
