@@ -35,7 +35,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, fx, paths, vocab
+from helpers import charts, context, fx, overview, paths, vocab
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -47,6 +47,10 @@ coverage = register.check_inputs(register_file)
 all_claims = register.load_claims(register_file)
 claims = register.filter_topic(all_claims, topic)
 exclusions = register.load_exclusions()
+figures = context.load_context()
+checked = overview.checked_facts(claims, figures, context.load_claim_series(context=figures))
+for sentence in register.register_summary(claims, coverage, checked):
+    report.summarise(sentence)  # what the page opens with; the sections below show the same in tables
 
 # %% [markdown]
 # ## The register, grouped by topic

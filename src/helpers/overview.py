@@ -128,10 +128,19 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             "difference_pct": difference,
             "agrees": abs(difference) <= tolerance * 100,
         })
-    return pd.DataFrame(rows, columns=["claim", "subject", "claim_says", "claim_value", "official_figure", "official_value",
+    return pd.DataFrame(rows, columns=["claim", "subject", "claim_says", "claim_value", "official_figure",
+                                       "official_value",
                                        "period", "period_kind", "years_older", "source", "standing",
                                        "confidence",
                                        "context_id", "difference_pct", "agrees"])
+
+
+def checked_facts(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame) -> int:
+    """How many claims other than targets have an official or press-reported figure of the same measure to be
+    checked against (the claims ``claim_vs_official`` compares; targets are checked in their own reports)."""
+    table = claim_vs_official(claims, context, claim_series)
+    facts = set(claims.loc[claims["claim_type"].ne("target"), "id"])
+    return len(set(table["claim"]) & facts)
 
 
 def official_view(table: pd.DataFrame) -> pd.DataFrame:

@@ -238,7 +238,8 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
     ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook), ``jsonld``
     (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data), and what
     ``helpers.companions.prepare_run`` adds: ``findings`` ([{"subject", "rating", "sentence"}]: the
-    verdict the page opens with), ``headline`` ([{"label", "value"}]) with ``headline_total``, and
+    verdict the page opens with), ``summary`` ([str]: what a report without a verdict found), ``headline``
+    ([{"label", "value"}]) with ``headline_total``, and
     ``sources`` ({"articles", "context"}: the Sources section before the run details). Code is
     hidden unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped,
     outputs of cells tagged remove-output too, but never an error output. In a failed run the failing
@@ -278,6 +279,7 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         "downloads": downloads,
         "index_href": _href(meta.get("index") or "../../index.html"),
         "findings": _texts(meta.get("findings"), ("subject", "rating", "sentence")),
+        "summary": [str(line) for line in meta.get("summary") or [] if str(line).strip()],
         "headline": _texts(meta.get("headline"), ("label", "value")),
         "headline_total": int(meta.get("headline_total") or len(meta.get("headline") or [])),
         "sources": _sources(meta.get("sources")),

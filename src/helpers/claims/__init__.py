@@ -25,14 +25,6 @@ from helpers.claims.register import (
 )
 from helpers.claims.restates import Proposal, likely_restatements
 from helpers.claims.rows import read_seed
-from helpers.claims.views import (
-    article_words,
-    conversion_sentence,
-    conversions_view,
-    coverage_summary_view,
-    coverage_view,
-    exclusions_view,
-)
 from helpers.claims.schema import (
     CLAIM_TYPES,
     EXCLUSION_COLUMNS,
@@ -41,11 +33,21 @@ from helpers.claims.schema import (
     REGISTER_COLUMNS,
     SUGGESTED_NOTE,
 )
+from helpers.claims.views import (
+    article_words,
+    conversion_sentence,
+    conversions_view,
+    coverage_summary_view,
+    coverage_view,
+    exclusions_view,
+    register_summary,
+)
 
 __all__ = [
     "CLAIM_TYPES", "EXCLUSION_COLUMNS", "OPTIONAL_COLUMNS", "QUALIFIERS", "REGISTER_COLUMNS", "REVIEWED_NOTE",
     "SUGGESTED_NOTE", "Proposal", "append_reviewed", "article_words", "check_coverage", "check_inputs",
     "conversion_sentence", "conversions_view", "coverage", "coverage_summary", "coverage_summary_view",
     "coverage_view", "exclusions_view", "filter_topic", "get_claim", "likely_restatements", "linked_claim_problems",
-    "load_claims", "load_exclusions", "read_seed", "readable_table", "target_claim_ids", "validate_register",
+    "load_claims", "load_exclusions", "read_seed", "readable_table", "register_summary", "target_claim_ids",
+    "validate_register",
 ]

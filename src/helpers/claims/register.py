@@ -18,8 +18,8 @@ from helpers import paths, text, vocab
 from helpers.claims.baselines import baseline_problems
 from helpers.claims.restates import proposals_for, restates_problems
 from helpers.claims.rows import Seeds, check_row
-from helpers.claims.views import article_words
 from helpers.claims.schema import EXCLUSION_COLUMNS, OPTIONAL_COLUMNS, REGISTER_COLUMNS, VERBATIM
+from helpers.claims.views import article_words
 from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
 from helpers.files import restore_cell

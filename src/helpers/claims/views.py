@@ -89,3 +89,26 @@ def exclusions_view(exclusions: pd.DataFrame) -> pd.DataFrame:
         "text": exclusions["text"], "kind": exclusions["kind"], "reason": exclusions["reason"],
         "ids": [f"{r.seed_file}, offset {r.offset}" for r in exclusions.itertuples()],
     }, columns=["article", "text", "kind", "reason", "ids"])
+
+
+def register_summary(claims: pd.DataFrame, coverage: pd.DataFrame, checked_facts: int) -> list[str]:
+    """What the register holds, in two sentences the register's page opens with: how many claims, from how
+    many articles, how many targets and how many claims the reports check (every target against its record,
+    ``checked_facts`` other claims against a figure of the same measure); and the coverage of the articles."""
+    n, articles = len(claims), claims["seed_file"].nunique()
+    targets = int(claims["claim_type"].eq("target").sum())
+    status = coverage["status"]
+    found, claimed = len(coverage), int(status.eq("claim").sum())
+    excluded, uncovered = int(status.eq("excluded").sum()), int(status.eq("uncovered").sum())
+    checked = (f"{text.number(targets + checked_facts)} of them are checked in the reports: "
+               f"{'the target' if targets == 1 else f'all {text.number(targets)} targets'} against the record, and "
+               f"{text.number(checked_facts)} other claim{'' if checked_facts == 1 else 's'} against an official or "
+               "press-reported figure of the same measure.")
+    first = (f"The register holds {text.number(n)} claim{'' if n == 1 else 's'} from {text.number(articles)} "
+             f"article{'' if articles == 1 else 's'}, {text.number(targets)} of them targets; {checked}")
+    whole = ("every number in every article is a claim or an explained exclusion" if uncovered == 0 else
+             f"{text.number(uncovered)} number{'' if uncovered == 1 else 's'} in the articles "
+             f"{'is' if uncovered == 1 else 'are'} neither a claim nor an explained exclusion yet")
+    second = (f"Coverage: {whole}. The parser finds {text.number(found)} quantities in the articles: "
+              f"{text.number(claimed)} are claims and {text.number(excluded)} are excluded with a reason.")
+    return [first, second]

@@ -63,7 +63,7 @@ __all__ = [
     "GapAnalysis", "History", "RequiredRange", "analyse_target", "benchmark_rows", "benchmark_view",
     "candidates_view", "check_gap_parameters", "checks_view", "comparison_frame", "comparison_title",
     "comparison_view", "data_through", "economist_checks", "finding", "gap_table", "gap_view", "growth_rows",
-    "history_table", "history_view", "key_figure_conflicts", "notes_view", "rating", "record_key_figures", "required_figures",
-    "required_range", "required_text", "scenario_table", "scenario_view", "standing", "subject_names", "subject_of", "verdict",
-    "write_finding",
+    "history_table", "history_view", "key_figure_conflicts", "notes_view", "rating", "record_key_figures",
+    "required_figures", "required_range", "required_text", "scenario_table", "scenario_view", "standing",
+    "subject_names", "subject_of", "verdict", "write_finding",
 ]

@@ -149,7 +149,8 @@ def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
                                      else text.without_ids(_one_point(analysis), history_ids)),
     }
     year_ids = context_ids_in(str(analysis.target_year_source), analysis.context_ids)
-    ids = {"Target": [analysis.claim["id"]], "Target year": year_ids, "Baseline": base_ids, "Historical growth a year": history_ids,
+    ids = {"Target": [analysis.claim["id"]], "Target year": year_ids, "Baseline": base_ids,
+           "Historical growth a year": history_ids,
            "Required growth a year": analysis.claim_ids if required is not None else []}
     return pd.DataFrame({"value": list(measures.values()), "ids": [", ".join(ids.get(m, [])) for m in measures]},
                         index=pd.Index(list(measures), name="measure"))

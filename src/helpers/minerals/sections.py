@@ -87,6 +87,11 @@ class MineralsReport:
             f"of exports equals {text.rate(share)} of the reserves' claimed value; at that pace, exports would "
             f"add up to that value after {text.amount(years, 'years')}. This compares scale only: exported "
             "minerals are valued at their export price, reserves at whatever price the speaker assumed.")
+        self.report.summarise(
+            f"Reserves against exports: the claimed reserves are worth {text.claim(self.claim(self.found.reserves))}"
+            f" and mineral exports are {text.claim(self.claim(self.found.exports))}, so one year of exports is "
+            f"{text.rate(share)} of the reserves' claimed value; at that pace, exporting it would take "
+            f"{text.amount(years, 'years')} (a comparison of scale: the two are valued at different prices).")
 
     def show_paths(self, base_year: int, by_year: int, ramp_years: int) -> None:
         """Export paths to the ambition and the share of the reserves each would export by ``by_year``."""
@@ -100,6 +105,12 @@ class MineralsReport:
         if required is not None and analysis.baseline is not None and analysis.baseline.year == base_year \
                 and analysis.years == ramp_years:
             rates = [required.low, required.high] if required.low != required.high else [required.low]
+        if analysis.range is not None and analysis.range.central is not None:
+            ranged = analysis.range
+            self.report.summarise(
+                f"The export ambition of {text.claim(self.claim(self.found.exports_target))} needs "
+                f"{text.rate(ranged.central)} a year ({text.bounds(ranged.low, ranged.high, text.rate)} over the "
+                f"baselines) to be met by {analysis.target_year}; verdict: {gap.rating(analysis).lower()}.")
         self.report.say(f"The export ambition's required growth, from its own analysis (the target-gap report "
                         f"reads the same): {analysis.range.text() if analysis.range else 'not measurable'}; "
                         f"{gap.rating(analysis).lower()}. {gap.data_through(analysis)}")
