@@ -95,5 +95,5 @@ report.table(coverage, "coverage", show=register.coverage_view(coverage, all_cla
 # ## Exclusions: numbers that are not claims, and why
 
 # %%
-report.table(exclusions, "exclusions", show=register.exclusions_view(exclusions))
+report.table(exclusions, "exclusions", show=register.exclusions_view(exclusions, all_claims))
 report.finish()

@@ -238,3 +238,44 @@ def test_verdict_opens_with_the_rating_and_one_sentence_then_a_short_list(inputs
     assert all(line.startswith("- ") for line in rest.splitlines())
     assert "pk-cn-exports" not in gap.verdict(a) and "F062" not in gap.verdict(a)
     assert len(opening.split()) < 50  # the answer is short; the figures follow in the list
+
+
+def _ids_outside_trace(view, ids: set[str]) -> list[str]:
+    """Cells of ``view`` (a table a reader sees) outside its final "ids" column that name a claim id, a seed
+    file or a context row."""
+    import re
+
+    pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r"|\bF\d{3}\b")
+    shown = view.reset_index()
+    return [f"{column}: {cell}" for column in shown.columns if column != "ids"
+            for cell in shown[column].astype(str) if pattern.search(cell)]
+
+
+def test_tables_a_reader_sees_name_claims_not_ids(inputs):
+    """Every target's tables as shown: claims by subject, baselines by publisher, ids only in the last column."""
+    from helpers import overview
+
+    claims, figures, mapping, benchmarks = inputs
+    ids = set(claims["id"]) | set(claims["seed_file"])
+    analyses = overview.analyse_all(claims, figures, mapping, benchmarks)
+    for a in analyses:
+        comparison = gap.comparison_frame(a)
+        views = {"gap": gap.gap_view(a), "baselines": gap.candidates_view(a.range) if a.range else None,
+                 "comparison": gap.comparison_view(comparison), "benchmarks": gap.benchmark_view(a.benchmarks),
+                 "history": gap.history_view(a), "checks": gap.checks_view(gap.economist_checks(a)),
+                 "claims used": register.readable_table(claims.loc[claims["id"].isin(a.claim_ids)])}
+        for name, view in views.items():
+            if view is None or view.empty:
+                continue
+            assert _ids_outside_trace(view, ids) == [], (a.claim["id"], name)
+            assert list(view.columns)[-1] == "ids", (a.claim["id"], name)
+        if a.required is None:
+            continue  # no baseline, no required growth (the investment target)
+        assert comparison["ids"].str.len().gt(0).all()  # the saved table keeps its trace
+        assert f"required: {a.claim['id']}" in set(comparison["label"])  # and its ids, for the CSV
+        assert gap.comparison_view(comparison).iloc[0, 0] == f"required: {a.claim['subject']}"
+    growth = overview.growth_frame(analyses)
+    official = overview.claim_vs_official(claims, figures, mapping)
+    for view in (gap.comparison_view(growth), overview.targets_view(analyses), overview.official_view(official)):
+        assert _ids_outside_trace(view, ids) == [] and view.columns[-1] == "ids"
+    assert "pk-" not in gap.comparison_title(analyses[0]) and "pk-" not in overview.official_sentence(official, 0.1)

@@ -205,27 +205,27 @@ def take_subtitle(nb: nbformat.NotebookNode, title: str) -> str:
     A notebook opens with a markdown cell ``# <its title>``, optionally followed by one italic line
     (``*How far is the target...?*``): the page has its own title (the run's, e.g. "Target gap: Pakistan's
     exports to China"), so the heading is dropped and the italic line becomes the subtitle, unless the title
-    already says it. The rest of the cell stays where it was; a cell left empty is removed."""
-    for position, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "markdown":
-            continue
-        lines = str(cell.get("source") or "").splitlines()
-        if not lines or not re.match(r"#\s", lines[0]):
-            return ""
-        rest = lines[1:]
-        while rest and not rest[0].strip():
-            rest.pop(0)
-        subtitle = ""
-        italic = re.fullmatch(r"\s*([*_])(?!\1)(.+?)\1\s*", rest[0]) if rest else None
-        if italic:
-            subtitle = italic.group(2).strip()
-            rest.pop(0)
-        if rest:
-            cell["source"] = "\n".join(rest).strip("\n")
-        else:
-            del nb.cells[position]
-        return "" if _words(subtitle) in _words(title) else subtitle
-    return ""
+    already says it. The rest of the cell stays where it was; a cell left empty is removed. A notebook that
+    does not open with a heading is left as it is."""
+    if not nb.cells or nb.cells[0].get("cell_type") != "markdown":
+        return ""
+    cell = nb.cells[0]
+    lines = str(cell.get("source") or "").splitlines()
+    if not lines or not re.match(r"#\s", lines[0]):
+        return ""
+    rest = lines[1:]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    subtitle = ""
+    italic = re.fullmatch(r"\s*([*_])(?!\1)(.+?)\1\s*", rest[0]) if rest else None
+    if italic:
+        subtitle = italic.group(2).strip()
+        rest.pop(0)
+    if rest:
+        cell["source"] = "\n".join(rest).strip("\n")
+    else:
+        del nb.cells[0]
+    return "" if _words(subtitle) in _words(title) else subtitle
 
 
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:

@@ -40,6 +40,7 @@ from helpers.claims.views import (
     coverage_summary_view,
     coverage_view,
     exclusions_view,
+    named,
     register_summary,
 )
 
@@ -48,6 +49,6 @@ __all__ = [
     "SUGGESTED_NOTE", "Proposal", "append_reviewed", "article_words", "check_coverage", "check_inputs",
     "conversion_sentence", "conversions_view", "coverage", "coverage_summary", "coverage_summary_view",
     "coverage_view", "exclusions_view", "filter_topic", "get_claim", "likely_restatements", "linked_claim_problems",
-    "load_claims", "load_exclusions", "read_seed", "readable_table", "register_summary", "target_claim_ids",
+    "load_claims", "load_exclusions", "named", "read_seed", "readable_table", "register_summary", "target_claim_ids",
     "validate_register",
 ]

@@ -22,6 +22,16 @@ def article_words(row: Mapping[str, object]) -> str:
     return f"{article.publisher}, {article.date}" if article.date else article.publisher
 
 
+def named(words: object, claims: pd.DataFrame) -> str:
+    """``words`` with each claim id in it ("restates claim pk-x") replaced by the claim's subject."""
+    out = str(words or "")
+    names = dict(zip(claims["id"].astype(str), claims["subject"].astype(str), strict=False))
+    for claim_id in sorted(names, key=len, reverse=True):
+        if claim_id and claim_id in out:
+            out = out.replace(f"claim {claim_id}", f"the claim on {names[claim_id]}").replace(claim_id, names[claim_id])
+    return out
+
+
 def _seed_words(seed: object) -> str:
     return article_words({"seed_file": str(seed or "")})
 
@@ -71,7 +81,7 @@ def coverage_view(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         if row.status == "claim" and row.covered_by in by_id:
             claim = by_id[row.covered_by]
             return f"{claim['subject']}: {text.claim(claim)}"
-        return str(row.reason or row.covered_by or "")
+        return named(row.reason or row.covered_by or "", claims)
 
     return pd.DataFrame({
         "article": table["seed_file"].map(_seed_words),
@@ -82,11 +92,13 @@ def coverage_view(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     }, columns=["article", "text", "kind", "status", "accounted for by", "ids"])
 
 
-def exclusions_view(exclusions: pd.DataFrame) -> pd.DataFrame:
-    """Exclusions in words: the article, the text, its kind and the reason; seed file and offset last."""
+def exclusions_view(exclusions: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Exclusions in words: the article, the text, its kind and the reason (a claim it names by its subject,
+    when ``claims`` is given); seed file and offset last."""
+    reasons = exclusions["reason"] if claims is None else exclusions["reason"].map(lambda r: named(r, claims))
     return pd.DataFrame({
         "article": exclusions["seed_file"].map(_seed_words),
-        "text": exclusions["text"], "kind": exclusions["kind"], "reason": exclusions["reason"],
+        "text": exclusions["text"], "kind": exclusions["kind"], "reason": reasons,
         "ids": [f"{r.seed_file}, offset {r.offset}" for r in exclusions.itertuples()],
     }, columns=["article", "text", "kind", "reason", "ids"])
 
