@@ -154,7 +154,9 @@ def test_findings_first_and_sources_last_on_every_page(published: Path):
         html = page.read_text(encoding="utf-8")
         body = html.split("<body", 1)[1]
         after_title = body[body.index("</h1>") + len("</h1>"):]
-        assert re.match(r'<section[^>]*\bid="verdict"', after_title.lstrip()), page.parent.name
+        # the verdict comes right after the title and its subtitle (the notebook's opening line), if any
+        assert re.match(r'(<p class="pk-subtitle">[^<]*</p>\s*)?<section[^>]*\bid="verdict"', after_title.lstrip()), \
+            page.parent.name
         assert body.index('id="verdict"') < body.index('class="pk-content"') < body.index('id="sources"') \
             < body.index('id="run-details"'), page.parent.name
     gap = (published / "runs/10_target_gap-pk-ir-trade-target/report.html").read_text(encoding="utf-8")
