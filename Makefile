@@ -53,9 +53,11 @@ add-article: $(STAMP)  ## an article from a saved page or address: make add-arti
 check: $(STAMP)  ## validate every input of the reports: register, exclusions, articles, coverage, rates...
 	$(PY) -m helpers.claims check
 
-bench: $(STAMP)  ## benchmarks: the batch against the naive loop, its engine against papermill in a pool (minutes)
-	$(PY) bench/bench_batch.py
-	$(PY) bench/bench_engine.py
+bench: $(STAMP)  ## benchmarks: the batch (cold and warm kernels) against the naive loop, its engine, and at scale (minutes)
+	$(PY) -u bench/bench_batch.py
+	$(PY) -u bench/bench_engine.py
+	$(PY) -u bench/bench_scale.py
+	$(PY) -u bench/bench_suggest.py
 
 bench-suggest: $(STAMP)  ## parser and suggest seconds per MB at growing article sizes (run by hand)
 	$(PY) bench/bench_suggest.py

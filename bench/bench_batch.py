@@ -6,8 +6,9 @@ In one run, on temporary copies of the reports directory, times
       other, over the same expanded plan;
   (b) ``python -m helpers.batch --force``;
   (c) a no-op rerun of (b) (nothing changed, so nothing may execute);
+  (d) ``python -m helpers.batch --force --warm`` (kernels warmed up ahead of the notebooks);
 
-and prints each time and the ratios b/a (target <= 0.2) and c/b (target <= 0.05).
+and prints each time and the ratios b/a (target <= 0.2), c/b (target <= 0.05) and d/a (target <= 0.15).
 
     python bench/bench_batch.py [--runs PATTERN ...] [--plan PATH] [--workers N]
 """
@@ -73,7 +74,7 @@ def batch(args: list[str]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Time (a), (b), (c) and print the ratios."""
+    """Time (a), (b), (c), (d) and print the ratios."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -108,9 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         print("(c) no-op rerun ...")
         c = batch(common)
         print(f"    {c:.2f} s")
+        print("(d) python -m helpers.batch --force --warm ...")
+        d = batch([*common, "--force", "--warm"])
+        print(f"    {d:.1f} s ({d / max(len(runs), 1):.1f} s per report)")
 
     print(f"b/a = {b / a:.3f} (target <= 0.2) {'ok' if b / a <= 0.2 else 'MISSED'}")
     print(f"c/b = {c / b:.3f} (target <= 0.05) {'ok' if c / b <= 0.05 else 'MISSED'}")
+    print(f"d/a = {d / a:.3f} (warm kernels, target <= 0.15) {'ok' if d / a <= 0.15 else 'MISSED'}; "
+          f"d/b = {d / b:.3f}")
     return 0
 
 

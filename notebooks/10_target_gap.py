@@ -21,6 +21,11 @@
 #         - claim_id.horizon_year
 #         lower: base_year
 #         strict: true
+#       - fix: give a target_year no earlier than the year the target was stated, or
+#           none (the article's year)
+#         higher: target_year
+#         lower: claim_id.as_of
+#         strict: false
 #       properties:
 #         about_band:
 #           maximum: 0.5
@@ -66,7 +71,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, fx, gap, paths
+from helpers import charts, context, fx, gap, paths, readscope
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -80,6 +85,7 @@ analysis = gap.analyse_target(claims, figures, mapping, context.benchmark_growth
                               base_year=base_year or None, target_year=target_year or None,
                               baseline_override=baseline_override or None,
                               scenario_rates=scenario_rates, horizon_years=horizon_years, about_band=about_band)
+readscope.target_gap(analysis, claims_path, claims)  # the batch re-runs this report only when these rows change
 report = Report(output_dir, "10_target_gap", f"10_target_gap-{claim_id}")
 
 # %% [markdown]

@@ -48,12 +48,13 @@ claims_path: str = ""  # register CSV to read (empty: data/claims.csv)
 output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/lab/20_minerals)
 
 # %%
-from helpers import minerals, paths
+from helpers import minerals, paths, readscope
 from helpers.params import check_parameters
 
 check_parameters(paths.notebook("20_minerals"), globals())
 minerals.check_years(base_year, by_year, ramp_years)
 report = minerals.MineralsReport.load(output_dir, claims_path)
+readscope.minerals(claims_path)  # the batch re-runs this report only when claims of its topics change
 
 # %% [markdown]
 # ## The claims: a stock of reserves and a yearly flow of exports

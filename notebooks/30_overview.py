@@ -47,7 +47,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, context, fx, gap, overview, paths
+from helpers import charts, context, fx, gap, overview, paths, readscope
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -60,6 +60,7 @@ mapping = context.load_claim_series(context=figures)
 benchmarks = context.benchmark_growth(figures)
 analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=base_year or None,
                                 horizon_years=horizon_years, about_band=about_band)
+readscope.overview(claims, analyses, mapping, claims_path)  # what the batch re-runs this report for
 report = Report(output_dir, "30_overview")
 report.say(register.conversion_sentence(conversions, claims))
 report.say(gap.data_through())

@@ -186,6 +186,22 @@ def test_every_reason_of_the_input_check_is_printed_and_shown_on_the_index(proje
     assert project.manifest()["batch"]["refused"] is True
 
 
+def test_a_dry_run_refuses_what_the_batch_would_refuse_and_warns_of_a_damaged_manifest(project: Project) -> None:
+    def check(options: Options) -> None:
+        raise InputError([Problem("data/claims.csv", 1, None, None, "the file is empty (no header row)",
+                                  "restore claims.csv from git", "empty-file")], "the inputs have 1 problem(s)")
+
+    err = refused(project, "--dry-run", check_inputs=check)
+    assert "claims.csv, row 1: the file is empty" in err
+    assert not (project.reports / "index.html").exists()  # a dry run writes nothing, not even the refusal
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "manifest.json").write_text('{"runs": ', encoding="utf-8")  # truncated
+    code, out, err = project.cli("--dry-run")
+    assert code == 0 and "would run" in out
+    assert "manifest.json is damaged" in err and "a real run sets it aside" in err
+    assert (project.reports / "manifest.json").read_text(encoding="utf-8") == '{"runs": '  # left as it was
+
+
 def test_an_input_check_that_crashes_is_an_input_problem_not_a_traceback(project: Project) -> None:
     def check(options: Options) -> None:
         b"caf\xe9".decode("utf-8")

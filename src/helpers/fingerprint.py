@@ -135,6 +135,9 @@ class Snapshot:
     versions_hash: str = ""
     notebooks: dict[str, str] = field(default_factory=dict)  # cache: notebook relpath -> sha256
     problems: list[Problem] = field(default_factory=list)  # data files that are not UTF-8 text
+    extra: dict[str, str] = field(default_factory=dict)  # cache: hashes of inputs outside data/ (a register)
+    tables: dict[str, Any] = field(default_factory=dict)  # cache: parsed rows of narrowed CSV inputs
+    memo: dict[str, Any] = field(default_factory=dict)  # cache: hashes of column scans and searches
 
     @property
     def inputs(self) -> dict[str, str]:
@@ -207,10 +210,14 @@ class Fingerprint:
     versions_hash: str
     show_code: bool
     notebook_hash: str = ""
+    reads: dict[str, Any] | None = None  # what the run read (helpers.readdeps); None: every data file
+    read_hashes: dict[str, str] | None = None  # {dependency: hash} of those reads
 
     def as_record(self) -> dict[str, Any]:
         """The manifest fields of the fingerprint."""
         return {
+            "reads": self.reads,
+            "read_hashes": self.read_hashes,
             "inputs": self.inputs,
             "rows": self.rows,
             "parameters": self.parameters,
@@ -223,13 +230,20 @@ class Fingerprint:
 
 
 def fingerprint(
-    snapshot: Snapshot, notebook_path: Path, parameters: dict[str, Any], show_code: bool
+    snapshot: Snapshot, notebook_path: Path, parameters: dict[str, Any], show_code: bool,
+    record: dict[str, Any] | None = None,
 ) -> Fingerprint:
-    """The fingerprint of one run from the batch snapshot."""
+    """The fingerprint of one run from the batch snapshot; with the run's last ``record``, the data it
+    depends on are what that run read (its reads, hashed now), not every data file."""
+    from helpers import readdeps
+
     nb_rel, nb_hash = snapshot.notebook_hash(notebook_path)
     params = {k: v for k, v in parameters.items() if k != "output_dir"}
     inputs = {nb_rel: nb_hash, **snapshot.data, **snapshot.source}
+    reads = (record or {}).get("reads")
     return Fingerprint(
+        reads=reads,
+        read_hashes=readdeps.dependencies(reads, snapshot) if reads else None,
         notebook=nb_rel,
         inputs=inputs,
         rows=snapshot.rows,
@@ -249,6 +263,11 @@ def _kind(rel: str, notebook_rel: str, sources: Sources) -> str:
         if rel.startswith(prefix):
             return "source"
     return "data"
+
+
+def _code(inputs: dict[str, str], sources: Sources, notebook_rel: str) -> dict[str, str]:
+    """The inputs that are not data: the notebook and the helpers source."""
+    return {k: v for k, v in inputs.items() if _kind(k, notebook_rel, sources) != "data"}
 
 
 def _row_diff(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
@@ -285,6 +304,18 @@ def input_causes(
     if bool(old.get("show_code")) != new.show_code:
         causes.append("--show-code")
     old_rows: dict[str, dict[str, str]] = old.get("rows") or {}
+    scopes: dict[str, set[str] | None] = {}
+    if old.get("reads") and old.get("read_hashes") is not None and new.read_hashes is not None:
+        from helpers import readdeps
+
+        deps = readdeps.changed(old["read_hashes"], new.read_hashes)
+        for dep in deps:
+            kind, rel = readdeps.split(dep)
+            scopes[rel] = readdeps.scoped_ids(old["reads"], rel) if kind == "rows" else None
+        files = sorted(scopes)
+        if deps and not any(old_inputs.get(f) != new.inputs.get(f) for f in files):
+            causes.extend(f"{f} (the articles its rows quote)" for f in files)
+            return causes
     for rel in files:
         if rel in (old_nb, new.notebook) or _kind(rel, new.notebook, sources) != "data":
             continue
@@ -296,6 +327,9 @@ def input_causes(
             if not diff:
                 causes.append(f"{rel} (same rows, file layout changed)")
                 continue
+            scope = scopes.get(rel)
+            if scope is not None:
+                diff = [d for d in diff if d[0] in scope] or diff
             refs = {str(i) for i in (figure or {}).get(fig_field) or []}
             picked = [d for d in diff if d[0] in refs] or diff
             for rid, how in picked[:MAX_ROWS_NAMED]:
@@ -328,8 +362,14 @@ def skip_reason(
     if damaged:
         return False, f"published files damaged: {', '.join(damaged[:3])}" + (
             f" and {len(damaged) - 3} more" if len(damaged) > 3 else "")
+    if record.get("reads") and record.get("read_hashes") is not None and new.read_hashes is not None:
+        same_inputs = (record["read_hashes"] == new.read_hashes
+                       and _code(record.get("inputs") or {}, sources, record.get("notebook_file") or "")
+                       == _code(new.inputs, sources, new.notebook))
+    else:
+        same_inputs = record.get("inputs") == new.inputs
     if (
-        record.get("inputs") == new.inputs
+        same_inputs
         and record.get("params_hash") == new.params_hash
         and record.get("versions_hash") == new.versions_hash
         and bool(record.get("show_code")) == new.show_code

@@ -142,8 +142,12 @@ def load_manifest(path: Path, warn: Callable[[str], None] | None = None, repair:
         moved = set_aside(path) if repair else None
         old_layout = isinstance(data, dict) and data.get("schema") != SCHEMA and isinstance(data.get("schema"), int)
         what = f"has layout {data['schema']}, not {SCHEMA}" if old_layout else f"is damaged ({problems[0]})"
-        say(f"{path} {what}; set aside as {moved.name if moved else '(could not be moved)'}. The index is "
-            "rebuilt from the published reports and every run is re-executed once")
+        if repair:
+            say(f"{path} {what}; set aside as {moved.name if moved else '(could not be moved)'}. The index is "
+                "rebuilt from the published reports and every run is re-executed once")
+        else:
+            say(f"{path} {what}; a real run sets it aside, rebuilds the index from the published reports and "
+                "re-executes every run once")
         return {"runs": {}}
     bad = {name: errs for name, rec in data["runs"].items()
            if (errs := _errors(RUN_SCHEMA, rec) or ([] if rec.get("name") == name else ["name differs from its key"]))}
@@ -158,8 +162,12 @@ def load_manifest(path: Path, warn: Callable[[str], None] | None = None, repair:
             copy = None
         for name, errs in bad.items():
             del data["runs"][name]
-            say(f"{path}: the record of run '{name}' is damaged ({errs[0]}); dropped (a copy of the file is "
-                f"{copy.name if copy else 'not kept'}). The run is re-executed; its published report stays")
+            if repair:
+                say(f"{path}: the record of run '{name}' is damaged ({errs[0]}); dropped (a copy of the file is "
+                    f"{copy.name if copy else 'not kept'}). The run is re-executed; its published report stays")
+            else:
+                say(f"{path}: the record of run '{name}' is damaged ({errs[0]}); a real run drops it and "
+                    "re-executes the run; its published report stays")
     return inflate(data)
 
 

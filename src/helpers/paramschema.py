@@ -19,7 +19,8 @@ project, beside the standard ones:
     (``"any"``: of any type); the register is read with the csv module.
 ``order`` (on the whole schema): each entry says ``lower`` comes before ``higher`` (``strict``: strictly).
     ``higher`` (or ``lower``) may list several sources, the first one given counts: a parameter name, or
-    ``"<param>.<field>"``, the register field of the claim that parameter names (``claim_id.horizon_year``).
+    ``"<param>.<field>"``, the register field of the claim that parameter names (``claim_id.horizon_year``;
+    a date field such as ``claim_id.as_of`` counts as its year).
     A pair with a side not given (None) is not compared.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import ast
 import csv
 import difflib
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +46,8 @@ STANDARD_KEYWORDS = frozenset({
 })
 PROJECT_KEYWORDS = frozenset({"claim", "order"})
 ORDER_KEYS = frozenset({"lower", "higher", "strict", "fix"})
+
+_DATE_YEAR = re.compile(r"^(\d{4})-\d{2}(?:-\d{2})?$")  # a register date: its year is compared
 
 _SIMPLE_TYPES = {
     "int": {"type": "integer"},
@@ -243,8 +247,9 @@ def _first_given(sources: Any, values: dict[str, Any], register: Register) -> tu
         if field and value is not None:
             row = register.rows.get(str(value)) or {}
             value = row.get(field)
-            try:
-                value = float(value) if value not in (None, "") else None
+            dated = _DATE_YEAR.match(str(value or "").strip())
+            try:  # a number, or the year of a date (as_of "2025-09-16" counts as 2025)
+                value = float(dated.group(1)) if dated else float(value) if value not in (None, "") else None
             except ValueError:
                 value = None
         if isinstance(value, int | float) and not isinstance(value, bool):

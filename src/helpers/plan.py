@@ -3,7 +3,9 @@
 A plan is a mapping with a ``runs`` list; each run has ``name``, ``notebook`` (relative to notebooks/),
 optional ``title`` and ``parameters``, and optionally ``foreach: <expander>``, which repeats the run once
 per item the expander returns; ``{field}`` placeholders in name, title and parameters take the item's
-fields. A parameter whose whole value is one placeholder (``"{claim_id}"``) takes the item's value as is.
+fields. ``foreach: {grid: {rate: [0.05, 0.1], horizon: [10, 20]}}`` is a sweep: one run per combination,
+and one table comparing their key figures (``sweep: <name>`` names it; default: the name before '{').
+A parameter whose whole value is one placeholder (``"{claim_id}"``) takes the item's value as is.
 
 Every problem of the plan is collected and raised together as one PlanError.
 """
@@ -20,7 +22,7 @@ from typing import Any
 from helpers import paths
 from helpers.errors import PlanError
 
-RUN_KEYS = ("name", "notebook", "title", "parameters", "foreach")
+RUN_KEYS = ("name", "notebook", "title", "parameters", "foreach", "sweep")
 RESERVED_PARAMETERS = ("output_dir",)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: Longest run name: a folder name, with room for the batch's suffixes within the 255 bytes most file systems allow.
@@ -66,6 +68,8 @@ class Run:
     parameters: dict[str, Any] = field(default_factory=dict)
     line: int = 0  # 1-based line of the run entry in the plan file (0: unknown)
     notebooks_dir: Path = paths.NOTEBOOKS
+    sweep: str = ""  # name of the sweep whose comparison table shows this run (foreach: {grid: ...})
+    point: dict[str, Any] = field(default_factory=dict)  # the run's values of the sweep's grid
 
     @property
     def notebook_path(self) -> Path:
@@ -127,6 +131,20 @@ def _fill(value: Any, item: dict[str, Any] | None, where: str, problems: list[st
     if isinstance(value, dict):
         return {k: _fill(v, item, where, problems) for k, v in value.items()}
     return value
+
+
+def grid_items(foreach: dict[str, Any], where: str, problems: list[str]) -> list[dict[str, Any]]:
+    """The points of ``foreach: {grid: {field: [values...], ...}}``: every combination, in order."""
+    import itertools
+
+    grid = foreach.get("grid")
+    if set(foreach) != {"grid"} or not isinstance(grid, dict) or not grid or not all(
+            isinstance(v, list) and v for v in grid.values()):
+        problems.append(f"{where}: field 'foreach': a sweep is written 'foreach: {{grid: {{rate: [0.05, 0.1], "
+                        "horizon: [10, 20]}}'. Fix: give each grid field a non-empty list of values")
+        return []
+    fields = [str(k) for k in grid]
+    return [dict(zip(fields, values, strict=True)) for values in itertools.product(*grid.values())]
 
 
 def parse_plan_text(
@@ -206,7 +224,18 @@ def parse_plan_text(
                 )
         items: list[dict[str, Any] | None] = [None]
         foreach = entry.get("foreach")
-        if foreach is not None:
+        sweep = entry.get("sweep") or ""
+        if isinstance(foreach, dict):
+            items = grid_items(foreach, where, problems)
+            if not items:
+                continue
+            sweep = sweep or str(name).split("{", 1)[0].rstrip("-_.") or "sweep"
+            if not NAME_RE.match(str(sweep)):
+                problems.append(f"{where}: sweep name {sweep!r} is not usable as a file name. Fix: use letters, "
+                                "digits, '.', '_' and '-' only")
+        elif sweep:
+            problems.append(f"{where}: 'sweep' needs 'foreach: {{grid: ...}}'. Fix: add the grid, or drop 'sweep'")
+        elif foreach is not None:
             func = registry.get(str(foreach))
             if func is None:
                 problems.append(
@@ -238,6 +267,8 @@ def parse_plan_text(
                     },
                     line=line,
                     notebooks_dir=nb_dir,
+                    sweep=str(sweep) if isinstance(foreach, dict) else "",
+                    point=dict(item or {}) if isinstance(foreach, dict) else {},
                 )
             )
     seen: dict[str, Run] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 import threading
@@ -110,11 +111,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports", type=Path, default=None, help=f"reports directory (default {paths.REPORTS})")
     p.add_argument("--wait", action="store_true",
                    help="if another batch holds the reports lock, wait for it instead of exiting")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where notebooks run: 'local' (kernels of this machine, default) or 'dask' (each on a "
+                   "dask.distributed worker; rendering and publishing stay here)")
+    p.add_argument("--warm", action="store_true",
+                   help="start kernels, with pandas and matplotlib imported, before notebooks are assigned (a pool; "
+                   "each notebook still runs in a fresh kernel)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="with --executor dask: the scheduler to join (e.g. tcp://10.0.0.5:8786); default: a "
+                   "LocalCluster started for this batch")
     return p
 
 
 def options_from(args: argparse.Namespace, **seams: Any) -> Options:
     """The options of a parsed command line (``seams`` replace checks, engine... in tests)."""
+    if args.executor == "dask" and "engine" not in seams:
+        from helpers.batch.dask_engine import DaskEngine
+
+        seams["engine"] = DaskEngine(args.scheduler, workers=args.workers or os.cpu_count() or 1)
+    elif args.warm and "engine" not in seams:
+        from helpers.batch.warm import WarmPool
+
+        seams["engine"] = WarmPool(size=args.workers or os.cpu_count() or 1, cwd=seams.get("notebooks_dir")
+                                   or paths.NOTEBOOKS)
     return Options(
         plan_path=args.plan or paths.RUN_PLAN,
         reports_dir=args.reports or paths.REPORTS,
@@ -144,6 +163,10 @@ def main(argv: list[str] | None = None, **seams: Any) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.scheduler and args.executor != "dask":
+        print("error: --scheduler is for --executor dask. Fix: add --executor dask, or drop --scheduler",
+              file=sys.stderr)
+        return EXIT_INPUT
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)  # stops the batch like Ctrl-C, even if INT is ignored

@@ -136,7 +136,13 @@ async def execute_notebook(request: ExecRequest, manager_factory: ManagerFactory
     return outcome
 
 
-async def _execute_once(request: ExecRequest, km: Any) -> ExecOutcome:
+async def execute_in(request: ExecRequest, km: Any, ready: Callable[[], Any]) -> ExecOutcome:
+    """Execute a notebook in a kernel already started by ``km`` (a warm kernel of a pool); ``ready()`` is awaited
+    while the notebook is read (it points the kernel at the run's folder). The kernel is shut down after."""
+    return await _execute_once(request, km, ready)
+
+
+async def _execute_once(request: ExecRequest, km: Any, ready: Callable[[], Any] | None = None) -> ExecOutcome:
     """One attempt: start the kernel while the notebook is read and parameterized, then run every cell."""
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {"index": None, "timed_out": False, "timer": None, "cell_start": 0.0}
@@ -147,7 +153,7 @@ async def _execute_once(request: ExecRequest, km: Any) -> ExecOutcome:
                               "env": {**os.environ, OUTPUT_DIR_ENV: str(request.output_dir)}}
     if log is not None:
         launch.update(stdout=log, stderr=log)
-    kernel_start = asyncio.ensure_future(km.start_kernel(**launch))
+    kernel_start = asyncio.ensure_future(ready() if ready is not None else km.start_kernel(**launch))
     client: Any = None
     nb: Any = None
     try:

@@ -160,7 +160,8 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
             view = index_view(reports_dir, shown)
         except PublishError as exc:
             view, problem = {}, f"index shows no findings: {exc}"
-        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=INDEX_DOWNLOADS, **view))
+        downloads = (*INDEX_DOWNLOADS, *(manifest.get("sweeps") or []))  # and the sweeps' comparison tables
+        write_atomic(reports_dir / INDEX_FILE, render_index(shown, downloads=downloads, **view))
     except Exception as exc:  # noqa: BLE001 - the reports are published; a broken index is reported
         return f"index.html not updated: {type(exc).__name__}: {exc}"
     try:  # companions of the index: claims.jsonld and index.pdf (helpers.companions)

@@ -23,7 +23,7 @@ from typing import Any
 
 from helpers import fingerprint as fpr
 from helpers import manifest as mf
-from helpers.batch import publish
+from helpers.batch import publish, sweeps
 from helpers.batch.layout import INDEX_FILE
 from helpers.batch.lock import BatchLock
 from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult
@@ -99,7 +99,8 @@ def run_batch(options: Options) -> BatchSummary:
     reports = reports.resolve() if reports.exists() else reports.absolute()
     plan_names = [r.name for r in all_runs]
     if options.dry_run:
-        manifest = mf.load_manifest(reports / mf.MANIFEST_FILE, repair=False)  # nothing is moved or written
+        manifest = mf.load_manifest(reports / mf.MANIFEST_FILE, repair=False,  # nothing is moved or written
+                                    warn=lambda text: print(f"[batch] warning: {text}", file=options.err))
         return _dry_run(options, reports, manifest, planned, plan_names, t0)
     publish.check_reports_dir(reports)
     reports = reports.resolve()
@@ -114,9 +115,10 @@ def run_batch(options: Options) -> BatchSummary:
 def _decide(options: Options, reports: Path, manifest: dict[str, Any], planned: list[PlannedRun]) -> fpr.Snapshot:
     snapshot = fpr.take_snapshot(options.sources)
     for pr in planned:
-        pr.fingerprint = fpr.fingerprint(snapshot, pr.run.notebook_path, pr.parameters, options.show_code)
-        pr.skip, pr.reason = fpr.skip_reason(manifest["runs"].get(pr.run.name), pr.fingerprint, options.sources,
-                                             reports, options.force)
+        record = manifest["runs"].get(pr.run.name)
+        pr.fingerprint = fpr.fingerprint(snapshot, pr.run.notebook_path, pr.parameters, options.show_code,
+                                         record if record and record.get("status") == "ok" else None)
+        pr.skip, pr.reason = fpr.skip_reason(record, pr.fingerprint, options.sources, reports, options.force)
     return snapshot
 
 
@@ -139,9 +141,9 @@ def _dry_run(options: Options, reports: Path, manifest: dict[str, Any], planned:
     n_run = summary.count("would run")
     summary.message = (f"dry run: {len(planned)} runs, {n_run} would run, {len(planned) - n_run} up to date"
                        + (f", {len(gone)} would be retired" if options.prune and gone else ""))
-    if snapshot.problems and n_run:
-        summary.message += f"; {len(snapshot.problems)} input file(s) are not UTF-8 text: the batch would stop"
     print(summary.message, file=out)
+    if n_run:  # what the real batch would refuse, refused now with the same exit code (2) and reasons
+        _check_inputs(options, snapshot)
     summary.duration_s = time.monotonic() - t0
     return summary
 
@@ -210,6 +212,9 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         finally:
             progress.close()
             shutil.rmtree(state.staging, ignore_errors=True)
+            close = getattr(options.engine, "close", None)  # an engine with a cluster to let go (dask)
+            if callable(close):
+                close()
         if interrupted is not None:  # runs that finished before the interrupt are published and recorded
             for pr in todo:
                 rec = manifest["runs"].get(pr.run.name) or {}
@@ -220,6 +225,10 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         shutil.rmtree(state.staging, ignore_errors=True)
     summary = BatchSummary(results=[results[pr.run.name] for pr in planned if pr.run.name in results],
                            retired=retired)
+    try:  # the comparison tables of the plan's sweeps (foreach: {grid: ...}), linked from the index
+        manifest["sweeps"] = sweeps.write_tables(reports, [pr.run for pr in planned], manifest)
+    except OSError as exc:
+        print(f"[batch] warning: sweep tables not written: {exc}", file=err)
     _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0)
     if interrupted is not None:
         raise interrupted
@@ -306,6 +315,9 @@ async def _execute_all(state: BatchState, todo: list[PlannedRun], progress: Prog
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, tick, return_exceptions=True)
+        aclose = getattr(state.options.engine, "aclose", None)  # a pool with kernels still waiting (--warm)
+        if callable(aclose):
+            await aclose()
         if in_main_thread:
             real_remove(signal.SIGTERM)
             signal.signal(signal.SIGTERM, previous_term or signal.SIG_DFL)

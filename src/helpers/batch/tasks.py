@@ -59,6 +59,22 @@ class BatchState:
         return path.relative_to(self.reports_dir).as_posix()
 
 
+def note_reads(state: BatchState, fp: fpr.Fingerprint, staging: Path) -> None:
+    """Put what the kernel read (its reads.json, taken out of the folder) into the run's fingerprint.
+
+    A kernel that recorded nothing (a notebook that does not import helpers, another engine) depends on
+    every data file, as before."""
+    from helpers import readdeps, reads
+
+    record = reads.read_record(staging)
+    (staging / reads.READS_FILE).unlink(missing_ok=True)
+    if record is None or not all(Path(f).is_file() for f in record["files"]):
+        fp.reads, fp.read_hashes = None, None  # nothing recorded, or paths of another machine (a cluster worker)
+        return
+    fp.reads = readdeps.relative(record, state.options.sources)
+    fp.read_hashes = readdeps.dependencies(fp.reads, state.snapshot)
+
+
 async def run_one(state: BatchState, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress) -> RunResult:
     """Execute, render and publish one run; any failure (even in publishing) fails this run only."""
     try:
@@ -174,6 +190,7 @@ def _publish(state: BatchState, pr: PlannedRun, staging: Path, outcome: ExecOutc
     dest = state.reports_dir / RUNS_DIR / run.name
     prefix = state.rel(dest)
     assert pr.fingerprint is not None
+    note_reads(state, pr.fingerprint, staging)
     new_record = mf.record_success(
         record, name=run.name, title=run.title, notebook=run.notebook, fp=pr.fingerprint,
         versions=meta["versions"], started=meta["run_started"], duration_s=outcome.duration_s,
