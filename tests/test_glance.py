@@ -138,3 +138,6 @@ def test_a_headline_that_repeats_its_rating_is_not_said_twice() -> None:
                       headline="Far beyond the record: needs 35.1% a year")
     view = glance.finding_view(finding, claim)
     assert (view["rating"], view["sentence"]) == ("Far beyond the record", "Needs 35.1% a year.")
+    only = Finding("c", "Cannot be measured: no baseline", "No figure gives a starting level.", "r.html",
+                   headline="Cannot be measured: no baseline")
+    assert glance.finding_view(only, claim)["sentence"] == "No figure gives a starting level."

@@ -134,7 +134,7 @@ def verdict(analysis: GapAnalysis) -> str:
         items.append(f"**Required growth.** {ranged.text()}.")
     required = analysis.required
     if required is not None and analysis.baseline is not None and analysis.baseline.source == "parameter":
-        items.append(f"From the baseline_override parameter, {analysis.baseline.label}, it requires "
+        items.append(f"**Baseline set as a parameter.** From baseline_override, {analysis.baseline.label}, it requires "
                      f"{required_text(required)} for {analysis.years} years.")
     article = next((c for c in ranged.candidates if c.key == "article"), None) if ranged is not None else None
     if article is not None and article.required is not None and article is not ranged.central_from:
