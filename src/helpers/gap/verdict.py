@@ -89,17 +89,18 @@ def _literature_sentence(analysis: GapAnalysis) -> str:
     return "**Literature.** " + "; ".join(f"{r.authors} find {r.finding}" for r in rows.itertuples()) + "."
 
 
-def answer(analysis: GapAnalysis) -> str:
+def answer(analysis: GapAnalysis, checks: bool = True) -> str:
     """The one-sentence answer a verdict opens with (and the finding's explanation): the growth the target
-    needs in the central case, its range over the baselines, and the fastest comparable record."""
+    needs in the central case, its range over the baselines, and the fastest comparable record; without a
+    baseline, that it cannot be computed and (``checks``) what the first checks find instead."""
     ranged = analysis.range
     subject = str(analysis.claim.get("subject") or analysis.claim["id"])
     goal = text.claim(analysis.claim)
     if ranged is None or ranged.central is None:
-        checks = economist_checks(analysis)
+        found = economist_checks(analysis) if checks else []
         return (f"No official figure or article figure gives a starting level for {subject}, so the growth "
                 f"that {goal} requires cannot be computed"
-                + ("; " + "; ".join(c["text"] for c in checks) if checks else "") + ".")
+                + ("; " + "; ".join(c["text"] for c in found) if found else "") + ".")
     spread = ""
     if ranged.low is not None and ranged.high is not None and ranged.low < ranged.high:
         spread = f" ({text.bounds(ranged.low, ranged.high, text.rate)} over the baselines)"
@@ -123,7 +124,7 @@ def verdict(analysis: GapAnalysis) -> str:
     year_from = text.without_ids(source, re.findall(r"\(([A-Z]\d+):", source))
     items = [f"**Target.** {text.claim(claim)} by {analysis.target_year} (year from {year_from}); measure: "
              f"{analysis.measure_words}, nominal US$."]
-    opening = f"**{rating(analysis)}.** {answer(analysis)}"
+    opening = f"**{rating(analysis)}.** {answer(analysis, checks=False)}"  # the checks follow in the list
     ranged = analysis.range
     if (ranged is None or ranged.central is None) and analysis.baseline is None:
         items.append("No baseline is available in the claims, the context data or the snapshots, so the required "
