@@ -47,6 +47,8 @@ def test_the_register_summary_counts_claims_checks_and_coverage():
                             f"articles, {targets} of them targets; {targets + checked} of them are checked")
     assert second.startswith("Coverage: every number in every article is a claim or an explained exclusion.")
     assert f"finds {len(table)} quantities" in second
+    owners = table.loc[table["status"].eq("claim"), "covered_by"].nunique()
+    assert f"{int(table['status'].eq('claim').sum())} belong to {owners} claims" in second
     gap = table.copy()
     gap.loc[gap.index[0], "status"] = "uncovered"
     assert "1 number in the articles is neither a claim nor an explained exclusion yet" in \

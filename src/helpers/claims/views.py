@@ -121,6 +121,8 @@ def register_summary(claims: pd.DataFrame, coverage: pd.DataFrame, checked_facts
     whole = ("every number in every article is a claim or an explained exclusion" if uncovered == 0 else
              f"{text.number(uncovered)} number{'' if uncovered == 1 else 's'} in the articles "
              f"{'is' if uncovered == 1 else 'are'} neither a claim nor an explained exclusion yet")
+    owners = coverage.loc[status.eq("claim"), "covered_by"].nunique()  # a target's year is its own quantity
     second = (f"Coverage: {whole}. The parser finds {text.number(found)} quantities in the articles: "
-              f"{text.number(claimed)} are claims and {text.number(excluded)} are excluded with a reason.")
+              f"{text.number(claimed)} belong to {text.number(owners)} claim{'' if owners == 1 else 's'} (a "
+              f"target's year is a quantity of its claim) and {text.number(excluded)} are excluded with a reason.")
     return [first, second]
