@@ -21,7 +21,8 @@
 # ---
 
 # %% [markdown]
-# # Claims register: every number in the articles, traced to its words
+# # Claims register
+# *Every number in the articles, traced to its words.*
 #
 # Each row is one quantitative claim from an article in `seeds/`, with its value in base units, its
 # qualifier, and the verbatim quote that states it (checked against the article at its character offset).
@@ -34,7 +35,7 @@ output_dir: str = ""  # folder for CSV tables and key figures (empty: reports/la
 # %%
 from pathlib import Path
 
-from helpers import charts, fx, paths, vocab
+from helpers import charts, context, fx, overview, paths, vocab
 from helpers import claims as register
 from helpers.outputs import Report
 from helpers.params import check_parameters
@@ -46,6 +47,10 @@ coverage = register.check_inputs(register_file)
 all_claims = register.load_claims(register_file)
 claims = register.filter_topic(all_claims, topic)
 exclusions = register.load_exclusions()
+figures = context.load_context()
+checked = overview.checked_facts(claims, figures, context.load_claim_series(context=figures))
+for sentence in register.register_summary(claims, coverage, checked):
+    report.summarise(sentence)  # what the page opens with; the sections below show the same in tables
 
 # %% [markdown]
 # ## The register, grouped by topic
@@ -68,8 +73,8 @@ if money.empty:
     report.say("No money claims for this selection, so there is no magnitude chart.")
 else:
     report.chart(charts.magnitude_chart(money))
-report.say(register.conversion_sentence(conversions))
-report.table(conversions, "currency_conversions")
+report.say(register.conversion_sentence(conversions, claims))
+report.table(conversions, "currency_conversions", show=register.conversions_view(conversions, claims))
 
 # %% [markdown]
 # ## Coverage: every number in every article is a claim or an explained exclusion
@@ -83,12 +88,12 @@ report.say(f"The parser finds {len(coverage)} quantities in {coverage['seed_file
            f"{int(coverage['status'].eq('claim').sum())} are claims, "
            f"{int(coverage['status'].eq('excluded').sum())} are excluded with a reason, "
            f"{int(coverage['status'].eq('uncovered').sum())} are unaccounted for.")
-report.table(summary, "coverage_by_seed")
-report.table(coverage, "coverage")
+report.table(summary, "coverage_by_seed", show=register.coverage_summary_view(summary))
+report.table(coverage, "coverage", show=register.coverage_view(coverage, all_claims))
 
 # %% [markdown]
 # ## Exclusions: numbers that are not claims, and why
 
 # %%
-report.table(exclusions, "exclusions")
+report.table(exclusions, "exclusions", show=register.exclusions_view(exclusions, all_claims))
 report.finish()

@@ -52,7 +52,8 @@
 # ---
 
 # %% [markdown]
-# # Target gap: how far is the target, and has such growth ever been achieved?
+# # Target gap
+# *How far is the target, and has such growth ever been achieved?*
 
 # %% tags=["parameters"]
 from typing import Optional  # papermill --help-notebook reads Optional[int], not int | None
@@ -95,8 +96,8 @@ report.say(gap.verdict(analysis))
 report.say(gap.data_through(analysis))
 used_conversions = conversions.loc[conversions["claim"].isin(analysis.claim_ids)]
 if not used_conversions.empty:
-    report.say(register.conversion_sentence(used_conversions))
-    report.table(used_conversions, "currency_conversions")
+    report.say(register.conversion_sentence(used_conversions, claims))
+    report.table(used_conversions, "currency_conversions", show=register.conversions_view(used_conversions, claims))
 report.table(register.readable_table(claims.loc[claims["id"].isin(analysis.claim_ids)]).reset_index(), "claims_used")
 
 # %% [markdown]
@@ -117,8 +118,8 @@ gap.record_key_figures(analysis, report)
 report.table(gap.gap_table(analysis), "gap", show=gap.gap_view(analysis))
 report.table(gap.candidates_view(analysis.range), "baselines")
 report.chart(charts.target_gap_chart(analysis, claims, figures))
-for note in analysis.notes:
-    report.say(f"Note: {note}.")
+for note in gap.notes_view(analysis):
+    report.say(note)
 
 # %% [markdown]
 # ## First checks: the target against the totals it belongs to

@@ -33,7 +33,8 @@
 # ---
 
 # %% [markdown]
-# # Minerals: claimed reserves against exports, the export ambition, and the record
+# # Minerals and mining
+# *The claimed reserves against the exports, three paths to the export ambition, and the sector's record.*
 #
 # The register holds a value for Pakistan's mineral resources, its current mineral exports, and an ambition
 # for those exports. This report sets the stock against the flow, follows three export paths to the ambition,

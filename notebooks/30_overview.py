@@ -31,7 +31,8 @@
 # ---
 
 # %% [markdown]
-# # Overview: every target side by side, and the claims against the record
+# # Overview of all targets
+# *How fast each target must grow, how far it is from today, and which claims the record does not bear out.*
 
 # %% tags=["parameters"]
 from typing import Optional  # papermill --help-notebook reads Optional[int], not int | None
@@ -61,7 +62,7 @@ analyses = overview.analyse_all(claims, figures, mapping, benchmarks, base_year=
                                 horizon_years=horizon_years, about_band=about_band)
 readscope.overview(claims, analyses, mapping, claims_path)  # what the batch re-runs this report for
 report = Report(output_dir, "30_overview")
-report.say(register.conversion_sentence(conversions))
+report.say(register.conversion_sentence(conversions, claims))
 report.say(gap.data_through())
 
 # %% [markdown]
@@ -96,5 +97,5 @@ report.table(official, "claim_vs_official", show=overview.official_view(official
 disagreements = overview.disagreeing_claims(claims, tolerance)
 report.figure("disagreeing_pairs", "Pairs of claims that disagree", len(disagreements), "pairs")
 report.say(overview.disagreement_sentence(disagreements, claims))
-report.table(disagreements, "disagreeing_claims")
+report.table(disagreements, "disagreeing_claims", show=overview.disagreement_view(disagreements, claims))
 report.finish()

@@ -164,11 +164,19 @@ def test_missing_seed_stops_the_input_check(seeds_copy: Path):
 
 
 def test_readable_table_groups_by_topic_and_shows_qualifiers():
-    view = claims.readable_table(claims.load_claims())
-    assert view.index.names == ["topic", "claim"]
+    view = claims.readable_table(claims.load_claims()).reset_index().set_index(["topic", "ids"])
     assert view.loc[("minerals", "pk-mineral-resources-value"), "amount"] == "about $6.0 trillion"
     assert view.loc[("minerals", "pk-mineral-exports-target"), "amount"] == "$6.0 billion to $8.0 billion a year"
     assert view.loc[("events", "forum-cn-companies"), "amount"] == "more than 70 companies"
+
+
+def test_readable_table_names_claims_by_subject_and_keeps_ids_last():
+    register = claims.load_claims()
+    view = claims.readable_table(register)
+    assert list(view.index.names) == ["topic"] and view.columns[-1] == "ids"
+    ids = set(register["id"])
+    for column in view.columns[:-1]:  # no claim id in a cell a reader reads, only in the trace column
+        assert not any(cell in ids for cell in view[column].astype(str)), column
 
 
 def test_check_cli_reports_ok(capsys):

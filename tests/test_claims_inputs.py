@@ -4,6 +4,7 @@ command line (``python -m helpers.claims check``), on copies of data/ and seeds/
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -290,6 +291,8 @@ def test_the_command_line_accepts_a_byte_order_mark(copies):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     result = run_check(data, seeds)
     assert result.returncode == 0 and "register ok" in result.stdout, result.stderr
+    claims = sum(1 for _ in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert f"quantities belong to {claims} claims" in result.stdout  # a target's year is a quantity of its claim
 
 
 @pytest.mark.slow

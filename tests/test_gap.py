@@ -149,7 +149,7 @@ def verdict_of(executed: Path) -> str:
     nb = nbformat.read(executed, as_version=4)
     texts = [o["data"]["text/markdown"].replace("\\$", "$") for c in nb.cells for o in c.get("outputs", [])
              if "text/markdown" in o.get("data", {})]  # dollar signs are escaped for JupyterLab's Markdown
-    return next(t for t in texts if t.startswith("Target:"))
+    return next(t for t in texts if "**Target.**" in t)
 
 
 @pytest.mark.slow
@@ -222,3 +222,60 @@ def test_benchmarks_only_for_money_targets(inputs):
                            baseline_override=1000.0, base_year=2026, target_year=2030)
     assert a.measure is not None or a.benchmarks.empty  # a jobs target meets no money episode
     assert a.benchmarks.empty and any("no episode of" in n for n in a.notes)
+
+
+def test_verdict_opens_with_the_rating_and_one_sentence_then_a_short_list(inputs):
+    """The verdict reads in order: the rating in bold and a one-sentence answer, then one line each for the
+    target, the required growth with its baselines, the record and the comparators; no id in it."""
+    a = analyse(inputs, "pk-cn-exports-2035-target")
+    opening, _, rest = gap.verdict(a).partition("\n\n")
+    answer = opening.removeprefix(f"**{gap.rating(a)}.** ")
+    assert answer != opening and answer.endswith(".") and ". " not in answer  # the rating, then one sentence
+    central = (50 / 2.476) ** (1 / 10) - 1  # from the FY2024-25 figure, ten years to 2035
+    assert f"must grow {central * 100:.1f}% a year" in opening == f"**{gap.rating(a)}.** {gap.finding(a).explanation}"
+    labels = [line.split("**")[1] for line in rest.splitlines()]
+    assert labels[:2] == ["Target.", "Required growth."] and labels.index("Record.") < labels.index("Comparators.")
+    assert all(line.startswith("- ") for line in rest.splitlines())
+    assert "pk-cn-exports" not in gap.verdict(a) and "F062" not in gap.verdict(a)
+    assert len(opening.split()) < 50  # the answer is short; the figures follow in the list
+
+
+def _ids_outside_trace(view, ids: set[str]) -> list[str]:
+    """Cells of ``view`` (a table a reader sees) outside its final "ids" column that name a claim id, a seed
+    file or a context row."""
+    import re
+
+    pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r"|\bF\d{3}\b")
+    shown = view.reset_index()
+    return [f"{column}: {cell}" for column in shown.columns if column != "ids"
+            for cell in shown[column].astype(str) if pattern.search(cell)]
+
+
+def test_tables_a_reader_sees_name_claims_not_ids(inputs):
+    """Every target's tables as shown: claims by subject, baselines by publisher, ids only in the last column."""
+    from helpers import overview
+
+    claims, figures, mapping, benchmarks = inputs
+    ids = set(claims["id"]) | set(claims["seed_file"])
+    analyses = overview.analyse_all(claims, figures, mapping, benchmarks)
+    for a in analyses:
+        comparison = gap.comparison_frame(a)
+        views = {"gap": gap.gap_view(a), "baselines": gap.candidates_view(a.range) if a.range else None,
+                 "comparison": gap.comparison_view(comparison), "benchmarks": gap.benchmark_view(a.benchmarks),
+                 "history": gap.history_view(a), "checks": gap.checks_view(gap.economist_checks(a)),
+                 "claims used": register.readable_table(claims.loc[claims["id"].isin(a.claim_ids)])}
+        for name, view in views.items():
+            if view is None or view.empty:
+                continue
+            assert _ids_outside_trace(view, ids) == [], (a.claim["id"], name)
+            assert list(view.columns)[-1] == "ids", (a.claim["id"], name)
+        if a.required is None:
+            continue  # no baseline, no required growth (the investment target)
+        assert comparison["ids"].str.len().gt(0).all()  # the saved table keeps its trace
+        assert f"required: {a.claim['id']}" in set(comparison["label"])  # and its ids, for the CSV
+        assert gap.comparison_view(comparison).iloc[0, 0] == f"required: {a.claim['subject']}"
+    growth = overview.growth_frame(analyses)
+    official = overview.claim_vs_official(claims, figures, mapping)
+    for view in (gap.comparison_view(growth), overview.targets_view(analyses), overview.official_view(official)):
+        assert _ids_outside_trace(view, ids) == [] and view.columns[-1] == "ids"
+    assert "pk-" not in gap.comparison_title(analyses[0]) and "pk-" not in overview.official_sentence(official, 0.1)

@@ -111,7 +111,8 @@ def test_baseline_override_drives_the_whole_analysis(inputs):
 def test_mineral_exports_history_is_stated_exactly(inputs):
     a = analyse(inputs, "pk-mineral-exports-target")
     text = gap.verdict(a)
-    assert "One earlier figure only: 2017 (calendar year), $500.0 million, low confidence" in text and "F089" in text
+    assert "One earlier figure only: 2017 (calendar year), $500.0 million, low confidence" in text
+    assert "F089" not in text and gap.history_view(a)["ids"].tolist() == ["F089"]  # the id in the trace column
     assert "No episode of exports of one sector is in the data" in text
     assert any("history, not a baseline" in n for n in a.notes)
     assert a.range.low == pytest.approx(3 ** 0.1 - 1) and a.range.high == pytest.approx(4 ** 0.1 - 1)
@@ -163,7 +164,9 @@ def test_the_analysis_writes_its_finding_and_the_reviews_read_it(inputs, tmp_pat
     rows = {r["id"]: r.to_dict() for _, r in claims.iterrows()}
     found = claimreview.findings_in_run(tmp_path, rows, "r.html")
     assert [f.rating for f in found] == ["Far beyond the record"]
-    assert found[0].headline == "Far beyond the record: needs 35.1% a year" and "F062" in found[0].official
+    assert found[0].headline == "Far beyond the record: needs 35.1% a year"
+    assert found[0].official.startswith("$2.5 billion in FY2024-25 (") and "F062" not in found[0].official
+    assert a.range.central_from.context == ["F062"]  # the context row stays in the analysis and the key figures
     assert "35.1% a year" in found[0].explanation and "38.3%" in found[0].explanation
 
 
@@ -210,8 +213,9 @@ def test_ratings_are_decided_by_the_analysis(inputs):
         "pk-uz-trade-target": "Within the record",  # 17.3% <= 27.4% own record and 30.2% envoys' episode
     }
     view = gap.gap_view(analyse(inputs, "pk-mineral-exports-target"))
-    expected = "one earlier figure only: 2017, $500.0 million, low confidence (context F089)"
+    expected = "one earlier figure only: 2017, $500.0 million, low confidence"
     assert view.loc["Historical growth a year", "value"] == expected
+    assert view.loc["Historical growth a year", "ids"] == "F089"  # the context row, in the trace column
 
 
 def test_empty_sections_say_why(inputs):

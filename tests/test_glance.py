@@ -130,3 +130,14 @@ def test_headline_labels_name_claims_by_subject(tmp_path: Path) -> None:
     assert shown == [{"label": "Required growth a year, Pakistan-Uzbekistan trade", "value": "17.3% a year"}]
     assert total == 1
     assert glance.readable_label("gap of pk-uz and pk", {"pk-uz": "A", "pk": "B"}) == "gap of A and B"
+
+
+def test_a_headline_that_repeats_its_rating_is_not_said_twice() -> None:
+    claim = {"subject": "Exports", "value_low": 1e9, "value_high": 1e9, "unit": "USD", "qualifier": "exact"}
+    finding = Finding("c", "Far beyond the record", "Exports must grow 35.1% a year.", "r.html",
+                      headline="Far beyond the record: needs 35.1% a year")
+    view = glance.finding_view(finding, claim)
+    assert (view["rating"], view["sentence"]) == ("Far beyond the record", "Needs 35.1% a year.")
+    only = Finding("c", "Cannot be measured: no baseline", "No figure gives a starting level.", "r.html",
+                   headline="Cannot be measured: no baseline")
+    assert glance.finding_view(only, claim)["sentence"] == "No figure gives a starting level."

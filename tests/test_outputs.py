@@ -84,3 +84,14 @@ def test_report_tables_neutralise_formulas_but_never_numbers(tmp_path):
     back = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert back["quote"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1 555", "-3.2", "'@SUM(A1)", "'\tx", "plain"]
     assert back["value"].tolist() == ["-3.5", "2.0", "-1.0", "0.0", "5.0", "6.0"]
+
+
+def test_a_summary_is_written_with_the_key_figures_and_a_rerun_without_one_removes_it(tmp_path):
+    from helpers.outputs import SUMMARY_FILE, Report, read_summary
+
+    report = Report(str(tmp_path), "01_claims_register")
+    report.summarise("The register holds 16 claims.")
+    report.finish()
+    assert read_summary(tmp_path) == ["The register holds 16 claims."]
+    Report(str(tmp_path), "01_claims_register").finish()
+    assert not (tmp_path / SUMMARY_FILE).exists() and read_summary(tmp_path) == []

@@ -154,7 +154,9 @@ def test_findings_first_and_sources_last_on_every_page(published: Path):
         html = page.read_text(encoding="utf-8")
         body = html.split("<body", 1)[1]
         after_title = body[body.index("</h1>") + len("</h1>"):]
-        assert re.match(r'<section[^>]*\bid="verdict"', after_title.lstrip()), page.parent.name
+        # the verdict comes right after the title and its subtitle (the notebook's opening line), if any
+        assert re.match(r'(<p class="pk-subtitle">[^<]*</p>\s*)?<section[^>]*\bid="verdict"', after_title.lstrip()), \
+            page.parent.name
         assert body.index('id="verdict"') < body.index('class="pk-content"') < body.index('id="sources"') \
             < body.index('id="run-details"'), page.parent.name
     gap = (published / "runs/10_target_gap-pk-ir-trade-target/report.html").read_text(encoding="utf-8")
@@ -164,3 +166,73 @@ def test_findings_first_and_sources_last_on_every_page(published: Path):
     assert any(h.startswith("https://") for h in rows.hrefs[1:])  # and the context rows' addresses
     title = gap[gap.index("<h1>"): gap.index("</h1>")]
     assert "pk-ir-trade-target" not in title
+
+
+@pytest.mark.slow
+def test_report_tables_name_claims_and_articles_and_keep_ids_in_a_last_column(published: Path):
+    """In every report's tables a reader sees subjects, outlets and dates; claim ids and seed files appear only
+    in a table's final "ids" column. Each page's title is said once, and a target's verdict opens with its
+    rating."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[tuple[list[str], list[list[str]]]] = []
+            self.h1: list[str] = []
+            self._cell: list[str] | None = None
+            self._row: list[str] = []
+            self._in_h1 = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.tables.append(([], []))
+            elif tag in ("td", "th"):
+                self._cell = []
+            elif tag == "tr":
+                self._row = []
+            elif tag == "h1":
+                self._in_h1, self.h1 = True, [*self.h1, ""]
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self._cell is not None and self.tables:
+                self._row.append(" ".join("".join(self._cell).split()))
+                self._cell = None
+            elif tag == "tr" and self.tables:
+                heads, rows = self.tables[-1]
+                if not heads:
+                    heads.extend(self._row)
+                else:
+                    rows.append(self._row)
+            elif tag == "h1":
+                self._in_h1 = False
+
+        def handle_data(self, data):
+            if self._cell is not None:
+                self._cell.append(data)
+            if self._in_h1:
+                self.h1[-1] += data
+
+    with open(published.parent / "data" / "claims.csv", encoding="utf-8", newline="") as handle:
+        register = list(csv.DictReader(handle))
+    ids = {row["id"] for row in register} | {row["seed_file"] for row in register}
+    pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)))
+    for page in sorted((published / "runs").glob("*/report.html")):
+        html = page.read_text(encoding="utf-8")
+        content = html[html.index('class="pk-content"'): html.index('id="sources"')]
+        parsed = Tables()
+        parsed.feed(content)
+        assert parsed.tables, page.parent.name
+        for heads, rows in parsed.tables:
+            for row in rows:
+                shown = [cell for head, cell in zip(heads, row, strict=False) if head != "ids"]
+                assert not [c for c in shown if pattern.search(c)], (page.parent.name, heads, row)
+        head = Tables()
+        head.feed(html.split("<body", 1)[1])
+        title = head.h1[0].strip()
+        assert [h.strip() for h in head.h1].count(title) == 1 and title.split(":")[0] not in content[:2000]
+        if page.parent.name.startswith("10_target_gap-"):
+            verdict = content[content.index('id="Verdict"'):]
+            text_ = re.sub(r"<[^>]+>", "", verdict[verdict.index("<p>"):])
+            assert re.match(r"\s*(Far beyond the record|Beyond the record|Within|Faster than|No comparable|Cannot)",
+                            text_), page.parent.name

@@ -150,3 +150,42 @@ def test_index_shows_each_restated_target_over_time_and_only_a_line_when_none_is
                                                "caption": "Targets as stated over time: 6 targets, none restated."})
     section = quiet[quiet.index('id="targets-over-time"'):quiet.index('id="what-changed"')]
     assert "none restated" in section and "<table" not in section
+
+
+def test_the_notebooks_heading_becomes_a_subtitle_and_the_title_is_not_repeated() -> None:
+    from nbformat.v4 import new_markdown_cell
+
+    nb = sample_notebook()
+    nb.cells.insert(0, new_markdown_cell("# Target gap\n*How far is the target?*\n\nWhat follows is computed."))
+    page = render_report(nb, sample_meta(title="Target gap: Pakistan's exports to China", findings=FINDINGS))
+    words = visible_text(page.split("<body", 1)[1])
+    title = words.index("Target gap: Pakistan's exports to China")
+    assert words[title + 1] == "How far is the target?"  # the subtitle, right under the title
+    without = render_report(sample_notebook(), sample_meta(title="Target gap: Pakistan's exports to China"))
+    assert words.count("Target gap") == 0 and page.count("<h1") == without.count("<h1")  # not repeated
+    assert "What follows is computed." in words  # the rest of the cell stays
+    body = page.split("<body", 1)[1]
+    assert re.match(r'\s*<p class="pk-subtitle">[^<]*</p>\s*<section[^>]*id="verdict"',
+                    body[body.index("</h1>") + 5:])
+
+
+def test_a_subtitle_the_title_already_says_is_dropped_with_its_heading() -> None:
+    from nbformat.v4 import new_markdown_cell
+
+    from helpers.render import take_subtitle
+
+    nb = sample_notebook()
+    count = len(nb.cells)
+    nb.cells.insert(0, new_markdown_cell("# Claims register\n*Every number in the articles, traced to its words.*"))
+    assert take_subtitle(nb, "Claims register: every number in the articles, traced to its words") == ""
+    assert len(nb.cells) == count  # the heading cell held nothing else: it is gone
+    plain = sample_notebook()
+    assert take_subtitle(plain, "Any title") == "" and len(plain.cells) == count  # no heading: nothing taken
+
+
+def test_a_report_without_a_verdict_opens_with_its_summary() -> None:
+    lines = ["The register holds 16 claims from 4 articles.", "Coverage: every number is accounted for."]
+    page = render_report(sample_notebook(), sample_meta(summary=lines))
+    body = page.split("<body", 1)[1]
+    verdict = body[body.index('id="verdict"'): body.index("</section>")]
+    assert all(line in verdict for line in lines) and verdict.count('class="pk-finding pk-summary"') == 2

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from restatekit import rows, write_register, write_world
 
-from helpers import claims, restatements
+from helpers import claims, restatements, text
 from helpers.articles import load_articles
 from helpers.errors import ProjectError
 
@@ -154,8 +154,11 @@ def test_an_empty_register_has_no_histories(tmp_path):
 
 def test_the_register_view_shows_links_only_when_there_are_some(world):
     frame, _ = tables(world)
-    view = claims.readable_table(frame)
-    assert view.loc[("trade", "pk-ir-trade-2030"), "restates"] == "pk-ir-trade-2028"
+    view = claims.readable_table(frame).reset_index()
+    row = view.loc[view["ids"].str.startswith("pk-ir-trade-2030")].iloc[0]
+    earlier = frame.loc[frame["id"].eq("pk-ir-trade-2028")].iloc[0]
+    assert row["restates"].startswith(text.claim(earlier) + " (")  # the earlier statement in words
+    assert row["ids"] == "pk-ir-trade-2030 (restates pk-ir-trade-2028)"
     assert "restates" not in claims.readable_table(claims.load_claims()).columns
 
 

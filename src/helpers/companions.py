@@ -44,7 +44,7 @@ def _by_id(claims: Any) -> dict[str, Mapping[str, Any]]:
 
 def prepare_run(folder: str | Path, meta: Mapping[str, Any], register: tuple[Any, Any] | None = None) -> dict:
     """Write ``folder``'s workbook and return what its page adds to ``meta``: ``downloads``, ``jsonld``, the
-    ``findings`` and ``headline`` figures it opens with and the ``sources`` it ends with."""
+    ``findings``, ``summary`` and ``headline`` figures it opens with and the ``sources`` it ends with."""
     from helpers import glance, sources
 
     claims, context = register or load_register()
@@ -59,8 +59,10 @@ def prepare_run(folder: str | Path, meta: Mapping[str, Any], register: tuple[Any
         raise PublishError(f"sources of the report cannot be read: {exc}") from None
     names = {claim_id: str(row.get("subject") or claim_id) for claim_id, row in by_id.items()}
     headline, total = glance.headline_figures(folder, names=names)
+    from helpers.outputs import read_summary
+
     return {"downloads": [dict(d) for d in RUN_DOWNLOADS], "jsonld": reviews, "findings": findings,
-            "headline": headline, "headline_total": total, "sources": used}
+            "summary": read_summary(folder), "headline": headline, "headline_total": total, "sources": used}
 
 
 def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],

@@ -82,6 +82,12 @@ def range_text(finding: Finding) -> str:
 def finding_view(finding: Finding, claim: Mapping[str, Any]) -> dict[str, str]:
     """A finding as a page shows it: the claim's subject, the rating, one sentence, official figure, range."""
     sentence = _clean(getattr(finding, "headline", "")) or finding.explanation
+    if sentence.rstrip(". ").lower() == finding.rating.lower():
+        sentence = finding.explanation  # a headline that is only the rating says nothing more
+    elif sentence.lower().startswith(finding.rating.lower()):
+        # "Far beyond the record: needs 35.1% a year" beside its rating reads "Needs 35.1% a year."
+        rest = sentence[len(finding.rating):].lstrip(":;,. ")
+        sentence = rest[:1].upper() + rest[1:] + ("" if rest.endswith(".") else ".")
     return {"subject": _clean(claim.get("subject")) or finding.claim_id, "rating": finding.rating,
             "sentence": sentence, "official": official_text(finding), "range": range_text(finding),
             "checked": "no" if finding.rating == NOT_CHECKED else "yes"}

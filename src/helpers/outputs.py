@@ -129,6 +129,7 @@ class Report:
         self.dir = resolve_output_dir(output_dir, notebook_name)
         self.figures = KeyFigures(report_name or notebook_name)
         self.tables: list[Path] = []
+        self.summary: list[str] = []
 
     def table(self, frame: pd.DataFrame, name: str, show: pd.DataFrame | None = None,
               caption: str | None = None) -> None:
@@ -181,6 +182,32 @@ class Report:
         """Record a key figure; returns the value for use in the text."""
         return self.figures.add(name, label, value, unit, claims, context)
 
+    def summarise(self, sentence: str) -> None:
+        """Add a sentence to what the report found, for a report without a verdict on one claim (the register,
+        the minerals analysis): ``finish`` writes them to ``summary.json`` and the page opens with them. Each
+        sentence is built from data; the body says the same with its tables."""
+        self.summary.append(sentence)
+
     def finish(self) -> None:
-        """Write key_figures.json; call at the end of the notebook."""
+        """Write key_figures.json (and summary.json, when the report has a summary); call at the end of the
+        notebook."""
+        from helpers.files import write_atomic
+
         self.figures.save(self.dir)
+        path = self.dir / SUMMARY_FILE
+        if self.summary:
+            write_atomic(path, json.dumps({"summary": self.summary}, ensure_ascii=False, indent=1) + "\n")
+        elif path.is_file():
+            path.unlink()  # a rerun that found nothing to summarise leaves no stale summary behind
+
+
+#: What a report without a claim verdict found, in sentences (``Report.summarise``; ``read_summary``).
+SUMMARY_FILE = "summary.json"
+
+
+def read_summary(folder: str | Path) -> list[str]:
+    """The sentences of a run's ``summary.json`` ([] without one)."""
+    path = Path(folder) / SUMMARY_FILE
+    if not path.is_file():
+        return []
+    return [str(s) for s in json.loads(path.read_text(encoding="utf-8")).get("summary") or [] if str(s).strip()]

@@ -34,14 +34,16 @@ def targets_view(analyses: list[gap.GapAnalysis]) -> pd.DataFrame:
     for a in analyses:
         view = gap.gap_view(a)["value"]
         ranged = a.range
-        rows.append({"target": view["Target"], "by": a.target_year, "measure": a.measure_words,
+        rows.append({"subject": gap.subject_of(a), "target": view["Target"], "by": a.target_year,
+                     "measure": a.measure_words,
                      "baseline": view["Baseline"],
                      "gap": view["Gap (target minus baseline)"], "multiple": view["Multiple of the baseline"],
                      "required growth": view["Required growth a year"],
                      "range over baselines": (text.bounds(ranged.low, ranged.high, text.rate)
                                               if ranged is not None and ranged.central is not None else "n/a"),
-                     "record": view["Historical growth a year"], "verdict": gap.rating(a)})
-    return pd.DataFrame(rows, index=pd.Index([a.claim["id"] for a in analyses], name="claim"))
+                     "record": view["Historical growth a year"], "verdict": gap.rating(a),
+                     "ids": ", ".join(a.claim_ids)})
+    return pd.DataFrame(rows)
 
 
 def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -55,7 +57,9 @@ def growth_frame(analyses: list[gap.GapAnalysis], benchmarks: pd.DataFrame | Non
                 best = a.benchmarks.sort_values("cagr").iloc[-1]
                 rows.append({"label": f"  fastest {a.measure_words}: {best['name']}", "low": best["cagr"],
                              "high": best["cagr"], "kind": "benchmark", "ids": ", ".join(best["context_ids"])})
-    return pd.DataFrame(rows, columns=gap.GROWTH_COLUMNS)
+    frame = pd.DataFrame(rows, columns=gap.GROWTH_COLUMNS)
+    frame.attrs["names"] = gap.subject_names(analyses)
+    return frame
 
 
 def _slowest(analysis: gap.GapAnalysis) -> float | None:
@@ -163,6 +167,7 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
         claim_year = int(str(claim["as_of"])[:4])
         rows.append({
             "claim": claim["id"],
+            "subject": claim["subject"],
             "claim_says": text.claim(claim),
             "claim_value": stated,
             "official_figure": text.reported(official, point["unit"]),
@@ -180,24 +185,33 @@ def claim_vs_official(claims: pd.DataFrame, context: pd.DataFrame, claim_series:
             "difference_high_pct": high_diff,
             "agrees": low_diff <= tolerance * 100 and high_diff >= -tolerance * 100,
         })
-    return pd.DataFrame(rows, columns=["claim", "claim_says", "claim_value", "official_figure", "official_value",
+    return pd.DataFrame(rows, columns=["claim", "subject", "claim_says", "claim_value", "official_figure",
+                                       "official_value",
                                        "period", "period_kind", "years_older", "source", "standing",
                                        "figure_kind", "confidence", "context_id", "difference_pct",
                                        "difference_low_pct", "difference_high_pct", "agrees"])
 
 
 
+def checked_facts(claims: pd.DataFrame, context: pd.DataFrame, claim_series: pd.DataFrame) -> int:
+    """How many claims other than targets have an official or press-reported figure of the same measure to be
+    checked against (the claims ``claim_vs_official`` compares; targets are checked in their own reports)."""
+    table = claim_vs_official(claims, context, claim_series)
+    facts = set(claims.loc[claims["claim_type"].ne("target"), "id"])
+    return len(set(table["claim"]) & facts)
+
+
 def official_view(table: pd.DataFrame) -> pd.DataFrame:
     """Claim-vs-official table in words."""
     return pd.DataFrame({
-        "claim": table["claim"],
+        "subject": table["subject"],
         "claim says": table["claim_says"], "checked against": table["official_figure"],
         "period": table["period"] + table["years_older"].map(
             lambda y: f"; {y} years before the claim" if y > DATED_AFTER_YEARS else ""),
-        "source": table["source"] + " [" + table["standing"] + "; " + table["context_id"] + ", "
-        + table["confidence"] + " confidence]",
+        "source": table["source"] + " [" + table["standing"] + "; " + table["confidence"] + " confidence]",
         "claim vs that figure": table["difference_pct"].map(lambda d: text.change(d / 100)),
         "agrees": table["agrees"].map({True: "yes", False: "no"}),
+        "ids": table["claim"] + ", " + table["context_id"],
     })
 
 
@@ -211,7 +225,7 @@ def official_sentence(table: pd.DataFrame, tolerance: float) -> str:
                 f"{text.share(tolerance)}")
     if not recent.empty:
         worst = recent.loc[recent["difference_pct"].abs().idxmax()]
-        sentence += (f"; the largest difference is {worst['claim']} ({worst['claim_says']}) against "
+        sentence += (f"; the largest difference is {worst['subject']} ({worst['claim_says']}) against "
                      f"{worst['official_figure']} in {worst['period']}: {text.change(worst['difference_pct'] / 100)}")
     if dated:
         sentence += (f". {dated} more compare with figures over {DATED_AFTER_YEARS} years older than the claim, "
@@ -246,6 +260,25 @@ def disagreeing_claims(claims: pd.DataFrame, tolerance: float = 0.1) -> pd.DataF
                                  "claim_b": second.id, "says_b": text.claim(second),
                                  "seeds": f"{first.seed_file}, {second.seed_file}"})
     return pd.DataFrame(rows, columns=["claim_a", "says_a", "claim_b", "says_b", "seeds"])
+
+
+def disagreement_view(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of disagreeing claims in words: the subject, what each says and where (outlet and date); the
+    claim ids last."""
+    from helpers.charts import said_by
+
+    by_id = {str(r["id"]): r for r in claims.to_dict("records")}
+
+    def where(claim_id: str) -> str:
+        row = by_id.get(claim_id)
+        return said_by(row) if row is not None else claim_id
+
+    return pd.DataFrame({
+        "subject": [str(by_id.get(a, {}).get("subject", "")) for a in table["claim_a"]],
+        "one claim": table["says_a"], "said by": table["claim_a"].map(where),
+        "the other": table["says_b"], "said by ": table["claim_b"].map(where),
+        "ids": table["claim_a"] + ", " + table["claim_b"],
+    }, columns=["subject", "one claim", "said by", "the other", "said by ", "ids"])
 
 
 def source(analyses: list[gap.GapAnalysis], claims: pd.DataFrame, context: pd.DataFrame) -> str:

@@ -194,6 +194,40 @@ def _sources(sources: Any) -> dict[str, list[dict[str, str]]]:
     return {"articles": articles, "context": context}
 
 
+def _words(text_: str) -> str:
+    """Lower-case words only, to compare a heading with a title."""
+    return " ".join(re.findall(r"[a-z0-9']+", text_.lower().replace("\u2019", "'")))
+
+
+def take_subtitle(nb: nbformat.NotebookNode, title: str) -> str:
+    """Take the notebook's opening heading out of ``nb`` (in place) and return its subtitle for the page head.
+
+    A notebook opens with a markdown cell ``# <its title>``, optionally followed by one italic line
+    (``*How far is the target...?*``): the page has its own title (the run's, e.g. "Target gap: Pakistan's
+    exports to China"), so the heading is dropped and the italic line becomes the subtitle, unless the title
+    already says it. The rest of the cell stays where it was; a cell left empty is removed. A notebook that
+    does not open with a heading is left as it is."""
+    if not nb.cells or nb.cells[0].get("cell_type") != "markdown":
+        return ""
+    cell = nb.cells[0]
+    lines = str(cell.get("source") or "").splitlines()
+    if not lines or not re.match(r"#\s", lines[0]):
+        return ""
+    rest = lines[1:]
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    subtitle = ""
+    italic = re.fullmatch(r"\s*([*_])(?!\1)(.+?)\1\s*", rest[0]) if rest else None
+    if italic:
+        subtitle = italic.group(2).strip()
+        rest.pop(0)
+    if rest:
+        cell["source"] = "\n".join(rest).strip("\n")
+    else:
+        del nb.cells[0]
+    return "" if _words(subtitle) in _words(title) else subtitle
+
+
 def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False) -> str:
     """One self-contained HTML page for an executed notebook: a head built from ``meta``, the notebook's
     outputs, and the run's details (parameters, files, checksums, versions) at the end.
@@ -204,7 +238,8 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
     ([{"href", "label", "kind"}]: files beside the report such as its PDF and workbook), ``jsonld``
     (a list of JSON-LD objects, e.g. ``helpers.claimreview`` ClaimReviews, embedded as data), and what
     ``helpers.companions.prepare_run`` adds: ``findings`` ([{"subject", "rating", "sentence"}]: the
-    verdict the page opens with), ``headline`` ([{"label", "value"}]) with ``headline_total``, and
+    verdict the page opens with), ``summary`` ([str]: what a report without a verdict found), ``headline``
+    ([{"label", "value"}]) with ``headline_total``, and
     ``sources`` ({"articles", "context"}: the Sources section before the run details). Code is
     hidden unless ``show_code``; cells tagged parameters/injected-parameters/remove-cell are dropped,
     outputs of cells tagged remove-output too, but never an error output. In a failed run the failing
@@ -219,6 +254,7 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
     failed_cell_found = _prepare_cells(nb, failed=status == "failed")
     title = str(meta.get("title") or meta.get("name") or "Report")
     nb.metadata["title"] = title
+    subtitle = take_subtitle(nb, title)
 
     checksums = [
         (str(path), str(digest)[:12], str(digest))
@@ -227,6 +263,7 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
     downloads = _downloads(meta.get("downloads") or [])
     values = {
         "title": title,
+        "subtitle": subtitle,
         "name": str(meta.get("name", "")),
         "notebook": str(meta.get("notebook", "")),
         "status": status,
@@ -242,6 +279,7 @@ def render_report(nb: nbformat.NotebookNode, meta: dict, show_code: bool = False
         "downloads": downloads,
         "index_href": _href(meta.get("index") or "../../index.html"),
         "findings": _texts(meta.get("findings"), ("subject", "rating", "sentence")),
+        "summary": [str(line) for line in meta.get("summary") or [] if str(line).strip()],
         "headline": _texts(meta.get("headline"), ("label", "value")),
         "headline_total": int(meta.get("headline_total") or len(meta.get("headline") or [])),
         "sources": _sources(meta.get("sources")),

@@ -32,7 +32,7 @@ HISTORY_COLUMNS: list[str] = ["target", "claim", "stated", "outlet", "published"
                               "change", "changed", "restates", "quote", "seed_file"]
 VIEW: dict[str, str] = {"stated": "stated on", "outlet": "outlet", "published": "published", "amount": "amount",
                         "target_year": "target year", "change": "change from the statement it restates",
-                        "claim": "claim"}
+                        "claim": "ids"}  # the claim id, last: a trace
 FIRST = "first statement"
 SAME = "same amount and year"
 NO_YEAR = "none stated"

@@ -302,3 +302,23 @@ def reported(value: Any, unit: str) -> str:
     if currency is None:
         return amount(value, unit)
     return amount(value, vocab.per_year(currency, vocab.is_per_year(unit)))
+
+
+_ID_WORD = r"(?:claims?|context(?: rows?)?|rows?|series)"
+
+
+def without_ids(words: str, ids: Any) -> str:
+    """``words`` with each mention of one of ``ids`` ("claim pk-x", "context F062", a bare id) taken out, for
+    a cell a reader sees; the ids go to the table's final "ids" column, the source line and the CSV.
+
+    "$2.5 billion (SBP; official; context F062)" -> "$2.5 billion (SBP; official)";
+    "the article's $3.0 billion (claim pk-x, Ahsan Iqbal; press)" -> "the article's $3.0 billion (Ahsan Iqbal;
+    press)"."""
+    out = str(words)
+    for one in sorted({str(i) for i in ids or [] if str(i)}, key=len, reverse=True):
+        token = rf"(?:{_ID_WORD}\s+)?{re.escape(one)}(?![\w-])"
+        out = re.sub(rf"\(\s*{token}\s*\)", "", out)  # "(F062)": the whole bracket
+        out = re.sub(rf"[;,]\s*{token}(?=\s*[);,]|\s*$)", "", out)  # "...; context F062)"
+        out = re.sub(rf"(?<=\()\s*{token}\s*[;,:]\s*", "", out)  # "(claim pk-x, Ahsan Iqbal", "(F084: 'within"
+        out = re.sub(rf"\b{token}", "", out)
+    return re.sub(r"\s{2,}", " ", re.sub(r"\s+([),;.])", r"\1", out)).strip(" ;,")

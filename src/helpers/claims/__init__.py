@@ -3,7 +3,8 @@
 * ``schema``: columns, claim types, qualifiers, the suggestion mark.
 * ``rows`` / ``baselines``: checks of one row (cells, quote, unit) and of ``baseline_id`` links.
 * ``restates``: checks of ``restates`` links between statements of one target, and likely links to review.
-* ``register``: loading the register and its exclusions, readable views.
+* ``register``: loading the register and its exclusions, the register as readers see it.
+* ``views``: conversions, coverage and exclusions as readers see them (articles by outlet and date).
 * ``coverage``: every number in every article is a claim or an explained exclusion.
 * ``inputs``: ``check_inputs``, every data file checked before any notebook runs.
 * ``append``: reviewed rows into the register, all or nothing.
@@ -14,7 +15,6 @@ from helpers.claims.append import REVIEWED_NOTE, append_reviewed
 from helpers.claims.coverage import check_coverage, coverage, coverage_summary
 from helpers.claims.inputs import check_inputs, linked_claim_problems
 from helpers.claims.register import (
-    conversion_sentence,
     filter_topic,
     get_claim,
     load_claims,
@@ -33,10 +33,22 @@ from helpers.claims.schema import (
     REGISTER_COLUMNS,
     SUGGESTED_NOTE,
 )
+from helpers.claims.views import (
+    article_words,
+    conversion_sentence,
+    conversions_view,
+    coverage_summary_view,
+    coverage_view,
+    exclusions_view,
+    named,
+    register_summary,
+)
 
 __all__ = [
     "CLAIM_TYPES", "EXCLUSION_COLUMNS", "OPTIONAL_COLUMNS", "QUALIFIERS", "REGISTER_COLUMNS", "REVIEWED_NOTE",
-    "SUGGESTED_NOTE", "Proposal", "append_reviewed", "check_coverage", "check_inputs", "conversion_sentence",
-    "coverage", "coverage_summary", "filter_topic", "get_claim", "likely_restatements", "linked_claim_problems",
-    "load_claims", "load_exclusions", "read_seed", "readable_table", "target_claim_ids", "validate_register",
+    "SUGGESTED_NOTE", "Proposal", "append_reviewed", "article_words", "check_coverage", "check_inputs",
+    "conversion_sentence", "conversions_view", "coverage", "coverage_summary", "coverage_summary_view",
+    "coverage_view", "exclusions_view", "filter_topic", "get_claim", "likely_restatements", "linked_claim_problems",
+    "load_claims", "load_exclusions", "named", "read_seed", "readable_table", "register_summary", "target_claim_ids",
+    "validate_register",
 ]

@@ -37,7 +37,9 @@ def _proposals() -> list[str]:
 def _check() -> str:
     table = check_inputs()
     counts = table["status"].value_counts().to_dict()
-    done = (f"register ok: {counts.get('claim', 0)} quantities are claims, {counts.get('excluded', 0)} excluded, "
+    claims = table.loc[table["status"].eq("claim"), "covered_by"].nunique()  # a target's year is its own quantity
+    done = (f"register ok: {counts.get('claim', 0)} quantities belong to {claims} claims, "
+            f"{counts.get('excluded', 0)} excluded, "
             "0 uncovered; articles, context figures, mapping, benchmarks, units and rates ok")
     proposals = _proposals()
     if not proposals:

@@ -19,6 +19,7 @@ from helpers.claims.baselines import baseline_problems
 from helpers.claims.restates import proposals_for, restates_problems
 from helpers.claims.rows import Seeds, check_row
 from helpers.claims.schema import EXCLUSION_COLUMNS, OPTIONAL_COLUMNS, REGISTER_COLUMNS, VERBATIM
+from helpers.claims.views import article_words
 from helpers.datafiles import read_rows
 from helpers.errors import ContextDataError, Problem, ProjectError, RegisterError
 from helpers.files import restore_cell
@@ -188,24 +189,20 @@ def load_exclusions(path: Path = paths.EXCLUSIONS, seeds_dir: Path = paths.SEEDS
     return frame
 
 
-def _article_words(claim: dict) -> str:
-    """The article a claim was read from, as a reader knows it: outlet and date (articles table; its headline
-    and address are in the report's Sources)."""
-    from helpers.sources import seed_article
-
-    article = seed_article(claim)
-    if not article.publisher:
-        return article.name
-    return f"{article.publisher}, {article.date}" if article.date else article.publisher
-
-
 def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
     """The register as a reader wants it: grouped by topic, amounts in words with their qualifier, the article
-    each claim was read from (outlet and date) and, when the register links restated targets, the earlier
-    statement each restates."""
+    each claim was read from (outlet and date), when the register links restated targets the earlier
+    statement each restates (its amount and article), and the claim id last (a trace to the CSV)."""
+    by_id = {str(r["id"]): r for r in claims.to_dict("records")}
+
+    def earlier(claim_id: object) -> str:
+        row = by_id.get(str(claim_id or ""))
+        if row is None:
+            return str(claim_id or "")
+        return f"{text.claim(row)} ({article_words(row)})"
+
     view = pd.DataFrame({
         "topic": claims["topic"],
-        "claim": claims["id"],
         "type": claims["claim_type"],
         "subject": claims["subject"],
         "amount": [text.claim(r) for r in claims.itertuples()],
@@ -214,17 +211,13 @@ def readable_table(claims: pd.DataFrame) -> pd.DataFrame:
         "by year": claims["horizon_year"].astype("string").fillna(""),
         "speaker": claims["speaker"],
         "quote": claims["quote"],
-        "article": [_article_words(r) for r in claims.to_dict("records")],
+        "article": [article_words(r) for r in claims.to_dict("records")],
     })
+    ids = claims["id"].astype(str)
     if "restates" in claims.columns and claims["restates"].fillna("").ne("").any():
-        view["restates"] = claims["restates"].fillna("")  # the earlier statement of a restated target
-    return view.sort_values(["topic", "claim"]).set_index(["topic", "claim"])
-
-
-def conversion_sentence(conversions: pd.DataFrame) -> str:
-    """What was converted to US dollars and at which rates (so no conversion is silent)."""
-    if conversions.empty:
-        return "All money amounts are stated in US dollars; nothing was converted."
-    rates = "; ".join(f"{r.claim}: {vocab.base_unit(r.unit)} {r.per_usd:,.2f} per US$ on {r.rate_date} "
-                      f"({r.rate_source})" for r in conversions.itertuples())
-    return f"{len(conversions)} amount(s) converted to US dollars at these rates: {rates}."
+        restates = claims["restates"].fillna("")
+        view["restates"] = restates.map(earlier)  # the earlier statement of a restated target
+        ids = ids + restates.map(lambda r: f" (restates {r})" if r else "")
+    view["ids"] = ids
+    view["_order"] = claims["id"]
+    return view.sort_values(["topic", "_order"]).drop(columns="_order").set_index("topic")

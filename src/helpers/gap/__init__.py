@@ -50,9 +50,12 @@ from helpers.gap.views import (
     growth_rows,
     history_table,
     history_view,
+    notes_view,
     required_text,
     scenario_table,
     scenario_view,
+    subject_names,
+    subject_of,
 )
 
 __all__ = [
@@ -60,7 +63,8 @@ __all__ = [
     "GapAnalysis", "History", "RequiredRange", "analyse_target", "benchmark_rows", "benchmark_view",
     "candidates_view", "check_gap_parameters", "checks_view", "comparison_frame", "comparison_title",
     "comparison_view", "data_through", "economist_checks", "finding", "gap_table", "gap_view", "growth_rows",
-    "history_table", "history_view", "key_figure_conflicts", "rating", "record_key_figures", "required_figures",
-    "required_range", "required_text", "scenario_table", "scenario_view", "standing", "verdict", "why_empty",
+    "history_table", "history_view", "key_figure_conflicts", "notes_view", "rating", "record_key_figures",
+    "required_figures", "required_range", "required_text", "scenario_table", "scenario_view", "standing",
+    "subject_names", "subject_of", "verdict", "why_empty",
     "write_finding",
 ]

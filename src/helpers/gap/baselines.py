@@ -82,9 +82,15 @@ class Candidate:
 
     @property
     def short(self) -> str:
-        """The baseline in a few words: "$2.5 billion in FY2024-25 (F062; official, press-reported)"."""
-        where = [self.cited] if self.cited else self.ids
+        """The baseline in a few words: "$2.5 billion in FY2024-25 (official, press-reported)", an agency's
+        series with its code ("(WDI NY.GDP.MKTP.CD; official)"); the ids are in ``ids``."""
+        where = [self.cited] if self.cited else []
         return f"{self.label.split(' (')[0]} ({'; '.join([*where, self.standing])})"
+
+    @property
+    def words(self) -> str:
+        """The label as a reader sees it in a table or a verdict: without its ids (they are in ``ids``)."""
+        return text.without_ids(self.label, self.ids)
 
     @property
     def ids(self) -> list[str]:
@@ -113,21 +119,21 @@ class RequiredRange:
             bound = self.central_from.required.qualifier if self.central_from.required is not None else ""
             if bound in ("lower_bound", "upper_bound"):  # a "more than" / "up to" target
                 side = ("at least", self.low) if bound == "lower_bound" else ("at most", self.high)
-                return f"{side[0]} {text.rate(side[1])} a year from {self.central_from.label}"
+                return f"{side[0]} {text.rate(side[1])} a year from {self.central_from.words}"
             if self.low is not None and self.high is not None and self.low < self.high:
                 return (f"between {text.rate(self.low)} and {text.rate(self.high)} a year (central "
-                        f"{text.rate(self.central)}) from {self.central_from.label}")
-            return f"{text.rate(self.central)} a year from {self.central_from.label}"
-        out = f"{text.rate(self.central)} a year from {self.central_from.label}"
+                        f"{text.rate(self.central)}) from {self.central_from.words}")
+            return f"{text.rate(self.central)} a year from {self.central_from.words}"
+        out = f"{text.rate(self.central)} a year from {self.central_from.words}"
         if not self.central_from.standing.startswith("official") and self.central_from.key != "article":
             out += " (press-reported: no official figure of the full measure is in the data)"
         if self.low is not None and self.high is not None:
             def end(value: float, cand: Candidate) -> str:
                 return f"{text.rate(value)} " + ("(this baseline)" if cand is self.central_from else
-                                                 f"(from {cand.label})")
+                                                 f"(from {cand.words})")
             if self.high_from.floor and self.high_from is not self.central_from:
                 out += (f"; range {end(self.low, self.low_from)} up to {text.rate(self.high)} only if counted "
-                        f"from {self.high_from.label} alone (one direction of the trade: a floor for the "
+                        f"from {self.high_from.words} alone (one direction of the trade: a floor for the "
                         "baseline, so an upper bound for the growth)")
             else:
                 out += f"; range {end(self.low, self.low_from)} to {end(self.high, self.high_from)}"
@@ -272,9 +278,9 @@ def candidates_view(result: RequiredRange) -> pd.DataFrame:
         req = c.required
         role = [name for name, who in (("central", result.central_from), ("low end", result.low_from),
                                        ("high end", result.high_from)) if who is c]
-        rows.append({"baseline": c.label, "standing": c.standing, "year": c.year,
+        rows.append({"baseline": c.words, "standing": c.standing, "year": c.year,
                      "required growth a year": "n/a" if req is None else text.bounds(req.low, req.high, text.rate),
                      "central case": "n/a" if c.central_rate is None else text.rate(c.central_rate),
-                     "role": ", ".join(role)})
+                     "role": ", ".join(role), "ids": ", ".join(c.ids)})
     return pd.DataFrame(rows, columns=["baseline", "standing", "year", "required growth a year", "central case",
-                                       "role"])
+                                       "role", "ids"])

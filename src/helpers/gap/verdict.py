@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 from helpers import snapshots, text
@@ -19,6 +20,7 @@ from helpers.claimreview import Finding, Number, finding_to_dict
 from helpers.files import write_atomic
 from helpers.gap.analysis import GapAnalysis
 from helpers.gap.checks import economist_checks
+from helpers.gap.views import required_text
 
 FINDING_FILE = "finding.json"
 
@@ -48,12 +50,10 @@ def _history_sentence(analysis: GapAnalysis, slowest: float | None) -> str:
     points = history.series
     if history.cagr is None:
         label = points.attrs.get("period_labels", [str(points.index[0])])[0]
-        row_id = history.context_ids[0]
         amount = text.reported(float(points.iloc[0]), points.attrs.get("unit", ""))
         rated = (points.attrs.get("confidences") or [""])[0]
         return (f"One earlier figure only: {label}, {amount}{f', {rated} confidence' if rated else ''}"
-                f" ({', '.join(points.attrs.get('publishers', []))}; context {row_id}); no growth can be measured "
-                "from one point.")
+                f" ({', '.join(points.attrs.get('publishers', []))}); no growth can be measured from one point.")
     record = f"The series grew {text.rate(history.cagr)} a year over {history.start}-{history.end}"
     best = own_best_spell(analysis)
     if best is not None:
@@ -95,23 +95,57 @@ def _literature_sentence(analysis: GapAnalysis) -> str:
     rows = analysis.literature
     if rows.empty:
         return ""
-    return "The literature: " + "; ".join(f"{r.authors} find {r.finding}" for r in rows.itertuples()) + "."
+    return "**Literature.** " + "; ".join(f"{r.authors} find {r.finding}" for r in rows.itertuples()) + "."
+
+
+def answer(analysis: GapAnalysis, checks: bool = True) -> str:
+    """The one-sentence answer a verdict opens with (and the finding's explanation): the growth the target
+    needs in the central case, its range over the baselines, and the fastest comparable record; without a
+    baseline, that it cannot be computed and (``checks``) what the first checks find instead."""
+    ranged = analysis.range
+    subject = str(analysis.claim.get("subject") or analysis.claim["id"])
+    goal = text.claim(analysis.claim)
+    if ranged is None or ranged.central is None:
+        found = economist_checks(analysis) if checks else []
+        return (f"No official figure or article figure gives a starting level for {subject}, so the growth "
+                f"that {goal} requires cannot be computed"
+                + ("; " + "; ".join(c["text"] for c in found) if found else "") + ".")
+    spread = ""
+    if ranged.low is not None and ranged.high is not None and ranged.low < ranged.high:
+        spread = f" ({text.bounds(ranged.low, ranged.high, text.rate)} over the baselines)"
+    sentence = (f"{subject} must grow {text.rate(ranged.central)} a year{spread} to reach {goal} by "
+                f"{analysis.target_year}")
+    if not analysis.benchmarks.empty:
+        best = analysis.benchmarks.sort_values("cagr").iloc[-1]
+        sentence += f"; the fastest episode of {analysis.measure_words} in the data grew {text.rate(best['cagr'])}"
+    elif analysis.history is not None and analysis.history.cagr is not None:
+        sentence += f"; the series itself grew {text.rate(analysis.history.cagr)} a year"
+    return sentence + "."
 
 
 def verdict(analysis: GapAnalysis) -> str:
-    """A short verdict whose every figure is computed from the analysis."""
+    """The verdict as Markdown whose every figure is computed from the analysis: the rating and the one-sentence
+    answer first, then a short list: the target and its measure, the required growth over the baselines (which
+    baseline gives each end), the article's own figure, the series' record, the episodes of the same measure and
+    what the literature finds."""
     claim = analysis.claim
-    head = (f"Target: {text.claim(claim)} by {analysis.target_year} (year from {analysis.target_year_source}); "
-            f"measure: {analysis.measure_words}, nominal US$.")
+    source = str(analysis.target_year_source)
+    year_from = text.without_ids(source, re.findall(r"\(([A-Z]\d+):", source))
+    items = [f"**Target.** {text.claim(claim)} by {analysis.target_year} (year from {year_from}); measure: "
+             f"{analysis.measure_words}, nominal US$."]
+    opening = f"**{rating(analysis)}.** {answer(analysis, checks=False)}"  # the checks follow in the list
     ranged = analysis.range
     if (ranged is None or ranged.central is None) and analysis.baseline is None:
-        return (f"{head} No baseline is available in the claims, the context data or the snapshots, so the "
-                "required growth cannot be computed; set baseline_override to the current level to compute it. "
-                + " ".join(c["text"][0].upper() + c["text"][1:] + "." for c in economist_checks(analysis)))
-    parts = [head]
+        items.append("No baseline is available in the claims, the context data or the snapshots, so the required "
+                     "growth cannot be computed; set baseline_override to the current level to compute it.")
+        items += [c["text"][0].upper() + c["text"][1:] + "." for c in economist_checks(analysis)]
+        return _markdown(opening, items)
     if ranged is not None and ranged.central is not None:
-        parts.append(f"Required growth: {ranged.text()}.")
+        items.append(f"**Required growth.** {ranged.text()}.")
     required = analysis.required
+    if required is not None and analysis.baseline is not None and analysis.baseline.source == "parameter":
+        items.append(f"**Baseline set as a parameter.** From baseline_override, {analysis.baseline.label}, it requires "
+                     f"{required_text(required)} for {analysis.years} years.")
     article = next((c for c in ranged.candidates if c.key == "article"), None) if ranged is not None else None
     if article is not None and article.required is not None and article is not ranged.central_from:
         base = analysis.baseline
@@ -121,16 +155,21 @@ def verdict(analysis: GapAnalysis) -> str:
                      f"{text.multiple(analysis.target.central / base.estimate.central)} increase)")
         band = (f"; {text.bounds(article.required.low, article.required.high, text.rate)} a year with \"about\" read "
                 f"as +/- {text.share(analysis.about_band)}" if article.estimate.approximate else "")
-        parts.append(f"The article's own starting figure, {article.amount} in "
+        items.append(f"**The article's figure.** The article's own starting figure, {article.amount} in "
                      f"{article.year}, gives {'about ' if article.estimate.approximate else ''}"
                      f"{text.rate(article.central_rate)} a year{times}{band}.")
     slowest = ranged.central if ranged is not None and ranged.central is not None else (
         required.low if required is not None and required.low is not None else None)
-    parts.append(_history_sentence(analysis, slowest))
+    items.append("**Record.** " + _history_sentence(analysis, slowest))
     if slowest is not None:
-        parts.append(_episodes_sentence(analysis, slowest))
-    parts.append(_literature_sentence(analysis))
-    return " ".join(p for p in parts if p)
+        items.append("**Comparators.** " + _episodes_sentence(analysis, slowest))
+    items.append(_literature_sentence(analysis))
+    return _markdown(opening, items)
+
+
+def _markdown(opening: str, items: list[str]) -> str:
+    """An opening line and a bullet list, as Markdown."""
+    return opening + "\n\n" + "\n".join(f"- {item}" for item in items if item)
 
 
 def rating(analysis: GapAnalysis) -> str:
@@ -226,16 +265,11 @@ def record_key_figures(analysis: GapAnalysis, report) -> None:
 def finding(analysis: GapAnalysis, report: str = "report.html") -> Finding:
     """The analysis's finding as a ``helpers.claimreview.Finding`` (rating, one sentence, the numbers)."""
     ranged = analysis.range
-    subject = str(analysis.claim.get("subject") or analysis.claim["id"])
-    goal = text.claim(analysis.claim)
     verdict_rating = rating(analysis)
     numbers = []
+    sentence = answer(analysis)
     if ranged is None or ranged.central is None:
-        checks = economist_checks(analysis)
-        sentence = (f"No official figure or article figure gives a starting level for {subject}, so the growth "
-                    f"that {goal} requires cannot be computed"
-                    + ("; " + "; ".join(c["text"] for c in checks) if checks else "") + ".")
-        for check in checks:
+        for check in economist_checks(analysis):
             if check["value"] is not None:
                 numbers.append(Number(check["label"], float(check["value"]), check["unit"]))
         return Finding(analysis.claim["id"], verdict_rating, sentence, report, tuple(numbers),
@@ -250,13 +284,8 @@ def finding(analysis: GapAnalysis, report: str = "report.html") -> Finding:
         best = analysis.benchmarks.sort_values("cagr").iloc[-1]
         numbers.append(Number(f"Fastest episode of {analysis.measure_words}: {best['name']}", float(best["cagr"]),
                               "fraction a year", text.rate(best["cagr"])))
-    sentence = f"{subject} must grow {ranged.text()} to reach {goal} by {analysis.target_year}"
-    if not analysis.benchmarks.empty:
-        sentence += f"; the fastest episode of {analysis.measure_words} in the data grew {text.rate(best['cagr'])}"
-    elif analysis.history is not None and analysis.history.cagr is not None:
-        sentence += f"; the series itself grew {text.rate(analysis.history.cagr)} a year"
-    official = ranged.central_from.label if ranged.central_from.standing.startswith("official") else ""
-    return Finding(analysis.claim["id"], verdict_rating, sentence + ".", report, tuple(numbers),
+    official = ranged.central_from.words if ranged.central_from.standing.startswith("official") else ""
+    return Finding(analysis.claim["id"], verdict_rating, sentence, report, tuple(numbers),
                    headline=f"{verdict_rating}: needs {text.rate(ranged.central)} a year", official=official,
                    range_text=ranged.text())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers import econ, episodes, text
@@ -88,8 +90,21 @@ def benchmark_rows(benchmarks: pd.DataFrame) -> list[dict]:
 
 
 def comparison_frame(analysis: GapAnalysis) -> pd.DataFrame:
-    """Required growth next to the series' own history and the benchmark episodes (label, low, high, kind)."""
-    return pd.DataFrame(growth_rows(analysis) + benchmark_rows(analysis.benchmarks), columns=GROWTH_COLUMNS)
+    """Required growth next to the series' own history and the benchmark episodes (label, low, high, kind).
+    The labels keep the claim id (the CSV is a trace); ``attrs["names"]`` maps it to the claim's subject."""
+    frame = pd.DataFrame(growth_rows(analysis) + benchmark_rows(analysis.benchmarks), columns=GROWTH_COLUMNS)
+    frame.attrs["names"] = subject_names([analysis])
+    return frame
+
+
+def subject_of(analysis: GapAnalysis) -> str:
+    """The target as a reader knows it: the claim's subject ("Pakistan's exports to China")."""
+    return str(analysis.claim.get("subject") or "") or str(analysis.claim["id"])
+
+
+def subject_names(analyses: list[GapAnalysis]) -> dict[str, str]:
+    """{claim id: subject} for the target claims of ``analyses`` (to put names where ids were)."""
+    return {str(a.claim["id"]): subject_of(a) for a in analyses}
 
 
 def comparison_title(analysis: GapAnalysis) -> str:
@@ -99,7 +114,7 @@ def comparison_title(analysis: GapAnalysis) -> str:
         return "No required growth without a baseline: the record of comparable episodes"
     slowest = required.low if required.low is not None else required.high
     beaten = int((analysis.benchmarks["cagr"] >= slowest).sum()) if not analysis.benchmarks.empty else 0
-    text = f"{analysis.claim['id']} needs {required_text(required)}"
+    text = f"{subject_of(analysis)} needs {required_text(required)}"
     measure = analysis.measure_words
     if analysis.benchmarks.empty:
         return text + f": no episode of {measure} in the data to compare with"
@@ -117,18 +132,40 @@ def gap_view(analysis: GapAnalysis) -> pd.DataFrame:
         return text.bounds(low, high, write)
 
     required = analysis.required
+    base = analysis.baseline
+    base_ids = [*base.claims, *base.context] if base is not None else []
+    history_ids = list(analysis.history.context_ids) if analysis.history is not None else []
     measures = {
         "Target": text.claim(analysis.claim),
-        "Target year": f"{analysis.target_year} (from {analysis.target_year_source})",
-        "Baseline": row["baseline_from"],
+        "Target year": text.without_ids(f"{analysis.target_year} (from {analysis.target_year_source})",
+                                        context_ids_in(str(analysis.target_year_source), analysis.context_ids)),
+        "Baseline": text.without_ids(row["baseline_from"], base_ids),
         "Years to go": "n/a" if analysis.years is None else str(analysis.years),
         "Gap (target minus baseline)": span(row["gap_low"], row["gap_high"], lambda v: text.amount(v, unit)),
         "Multiple of the baseline": span(row["multiple_low"], row["multiple_high"], text.multiple),
         "Required growth a year": required_text(required) if required is not None else "n/a (no baseline)",
         "Historical growth a year": (f"{text.rate(row['history_cagr'])} over {row['history_window']}"
-                                     if not pd.isna(row["history_cagr"]) else _one_point(analysis)),
+                                     if not pd.isna(row["history_cagr"])
+                                     else text.without_ids(_one_point(analysis), history_ids)),
     }
-    return pd.DataFrame({"value": list(measures.values())}, index=pd.Index(list(measures), name="measure"))
+    year_ids = context_ids_in(str(analysis.target_year_source), analysis.context_ids)
+    ids = {"Target": [analysis.claim["id"]], "Target year": year_ids, "Baseline": base_ids,
+           "Historical growth a year": history_ids,
+           "Required growth a year": analysis.claim_ids if required is not None else []}
+    return pd.DataFrame({"value": list(measures.values()), "ids": [", ".join(ids.get(m, [])) for m in measures]},
+                        index=pd.Index(list(measures), name="measure"))
+
+
+def context_ids_in(words: str, known: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The context row ids ``words`` mention: ``known`` ones, and any written as "(F084: ..." or "context F084"."""
+    found = [i for i in known if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", words)]
+    found += re.findall(r"\(([A-Z]\d+):", words) + re.findall(r"\bcontext ([A-Z]\d+)\b", words)
+    return list(dict.fromkeys(found))
+
+
+def notes_view(analysis: GapAnalysis) -> list[str]:
+    """The analysis's notes as sentences for readers, without the context ids (they are in the tables' ids)."""
+    return [f"Note: {text.without_ids(note, context_ids_in(note, analysis.context_ids))}." for note in analysis.notes]
 
 
 def _one_point(analysis: GapAnalysis) -> str:
@@ -154,12 +191,17 @@ def scenario_view(analysis: GapAnalysis) -> pd.DataFrame:
     })
 
 
-def comparison_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """A growth-comparison frame (``comparison_frame``, ``overview.growth_frame``) with rates in per cent."""
+def comparison_view(frame: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """A growth-comparison frame (``comparison_frame``, ``overview.growth_frame``) with rates in per cent and
+    each claim id in a label replaced by the claim's subject (``names``, else ``frame.attrs["names"]``); the
+    ids are the last column."""
+    from helpers.glance import readable_label
+
+    names = names if names is not None else frame.attrs.get("names") or {}
     return pd.DataFrame({
-        "": frame["label"],
+        "": [readable_label(str(label), names) for label in frame["label"]],
         "growth a year": [text.bounds(r.low, r.high, text.rate) for r in frame.itertuples()],
-        "from": frame["ids"],
+        "ids": frame["ids"],
     })
 
 
@@ -175,8 +217,8 @@ def benchmark_view(benchmarks: pd.DataFrame) -> pd.DataFrame:
         "source": [f"{p} ({c} confidence)" if isinstance(p, str) and p else "context figures"
                    for p, c in zip(benchmarks.get("publisher", pd.Series("", index=benchmarks.index)),
                                    benchmarks.get("confidence", pd.Series("", index=benchmarks.index)), strict=True)],
-        "rows": benchmarks["context_ids"].map(", ".join),
         "note": benchmarks["note"],
+        "ids": benchmarks["context_ids"].map(", ".join),
     })
 
 
@@ -195,4 +237,4 @@ def history_view(analysis: GapAnalysis) -> pd.DataFrame:
     table = history_table(analysis)
     unit = analysis.history.series.attrs.get("unit", "") if analysis.history is not None else ""
     return pd.DataFrame({"period": table["period"], "value": table["value"].map(lambda v: text.reported(v, unit)),
-                         "context row": table["context_id"]})
+                         "ids": table["context_id"]})

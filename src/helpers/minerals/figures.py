@@ -157,10 +157,25 @@ def ratio_text(row: pd.Series) -> str:
     return text.qualifier(str(row.get("claim_qualifier", ""))) + text.bounds(low, high, write)
 
 
-def readable_comparisons(table: pd.DataFrame) -> pd.DataFrame:
-    """Comparisons as a reader wants them: the claim, the figure with its period and confidence, the ratio."""
+def figures_view(table: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """A ``figures_table`` as a reader wants it: amounts in words, a claim's source as its speaker, outlet and
+    date, the claim or context id last."""
+    from helpers.charts import said_by
+
+    by_id = {str(r["id"]): r for r in claims.to_dict("records")}
+    view = table.drop(columns=["id", "value", "unit"]).copy()
+    view["source"] = [said_by(by_id[i]) if i in by_id else s for i, s in zip(table["id"], table["source"],
+                                                                              strict=True)]
+    view["ids"] = table["id"]
+    return view
+
+
+def readable_comparisons(table: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Comparisons as a reader wants them: the claim (by its subject when ``claims`` is given), the figure
+    with its period and confidence, the ratio; the claim and context ids last."""
+    names = dict(zip(claims["id"], claims["subject"], strict=False)) if claims is not None else {}
     return pd.DataFrame({
-        "claim": table["claim_id"],
+        "claim": [str(names.get(c, c)) for c in table["claim_id"]],
         "compared with": table["indicator"],
         "period": table["period"],
         "figure": [text.reported(v, u) for v, u in zip(table["figure"], table["figure_unit"], strict=True)],
@@ -168,7 +183,7 @@ def readable_comparisons(table: pd.DataFrame) -> pd.DataFrame:
         "confidence": table["confidence"],
         "reading": ["years of this yearly flow" if s else r.replace("_", " ")
                     for s, r in zip(table["stock_vs_flow"], table["relation"], strict=True)],
-        "context id": table["context_id"],
+        "ids": table["claim_id"] + ", " + table["context_id"],
     })
 
 

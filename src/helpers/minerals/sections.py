@@ -65,11 +65,12 @@ class MineralsReport:
         self.report.table(used.drop(columns=["per_year", "base_unit"]), "mineral_claims",
                           show=register.readable_table(used))
         for role, ids in self.found.others.items():
+            earlier = "; ".join(f"{text.claim(self.claim(i))} ({charts.said_by(self.claim(i))})" for i in ids)
             self.report.say(f"Earlier statements of the same {role.replace('_', ' ')} are left aside for the most "
-                            f"recent one: {', '.join(ids)}.")
+                            f"recent one: {earlier}.")
         conversions = self.conversions.loc[self.conversions["claim"].isin(self.found.ids)]
         if not conversions.empty:
-            self.report.say(register.conversion_sentence(conversions))
+            self.report.say(register.conversion_sentence(conversions, self.claims))
 
     def show_headline(self) -> None:
         """Today's exports as a share of the claimed reserves, and the years to export them."""
@@ -86,6 +87,11 @@ class MineralsReport:
             f"of exports equals {text.rate(share)} of the reserves' claimed value; at that pace, exports would "
             f"add up to that value after {text.amount(years, 'years')}. This compares scale only: exported "
             "minerals are valued at their export price, reserves at whatever price the speaker assumed.")
+        self.report.summarise(
+            f"Reserves against exports: the claimed reserves are worth {text.claim(self.claim(self.found.reserves))}"
+            f" and mineral exports are {text.claim(self.claim(self.found.exports))}, so one year of exports is "
+            f"{text.rate(share)} of the reserves' claimed value; at that pace, exporting it would take "
+            f"{text.amount(years, 'years')} (a comparison of scale: the two are valued at different prices).")
 
     def show_paths(self, base_year: int, by_year: int, ramp_years: int) -> None:
         """Export paths to the ambition and the share of the reserves each would export by ``by_year``."""
@@ -99,6 +105,12 @@ class MineralsReport:
         if required is not None and analysis.baseline is not None and analysis.baseline.year == base_year \
                 and analysis.years == ramp_years:
             rates = [required.low, required.high] if required.low != required.high else [required.low]
+        if analysis.range is not None and analysis.range.central is not None:
+            ranged = analysis.range
+            self.report.summarise(
+                f"The export ambition of {text.claim(self.claim(self.found.exports_target))} needs "
+                f"{text.rate(ranged.central)} a year ({text.bounds(ranged.low, ranged.high, text.rate)} over the "
+                f"baselines) to be met by {analysis.target_year}; verdict: {gap.rating(analysis).lower()}.")
         self.report.say(f"The export ambition's required growth, from its own analysis (the target-gap report "
                         f"reads the same): {analysis.range.text() if analysis.range else 'not measurable'}; "
                         f"{gap.rating(analysis).lower()}. {gap.data_through(analysis)}")
@@ -124,9 +136,9 @@ class MineralsReport:
         found = self.found
         linked = figures.linked_figures(self.context, self.mapping, found.ids)
         table = figures.figures_table(self.claims, linked, found.ids)
-        self.report.table(table, "claims_and_figures", show=table.drop(columns=["value", "unit"]))
+        self.report.table(table, "claims_and_figures", show=figures.figures_view(table, self.claims))
         comparisons = figures.compare_with_figures(self.claims, linked)
-        self.report.table(comparisons, "comparisons", show=figures.readable_comparisons(comparisons))
+        self.report.table(comparisons, "comparisons", show=figures.readable_comparisons(comparisons, self.claims))
         output = figures.comparison(comparisons, found.exports_target, OUTPUT_SERIES)
         value_added = figures.comparison(comparisons, found.exports_target, VALUE_ADDED_SERIES)
         past = figures.comparison(comparisons, found.exports, PAST_EXPORTS_SERIES)
@@ -172,7 +184,7 @@ class MineralsReport:
         found = self.found
         projects = figures.project_figures(self.context)
         project_table = figures.figures_table(self.claims, projects, claim_ids=())
-        self.report.table(project_table, "project_figures", show=project_table.drop(columns=["value", "unit"]))
+        self.report.table(project_table, "project_figures", show=figures.figures_view(project_table, self.claims))
         linked = figures.linked_figures(self.context, self.mapping, found.ids)
         comparisons = figures.compare_with_figures(self.claims, linked)
         cost = figures.comparison(comparisons, found.investment_target, PROJECT_COST_SERIES)
