@@ -92,6 +92,8 @@ def test_iran_target_uses_pakistans_statistics_and_the_iranian_figure(inputs):
     assert nonoil.floor and nonoil.central_rate == pytest.approx((10 / 2.3) ** (1 / 6) - 1)  # 27.8%
     text = gap.verdict(a)
     assert "up to 69.1% only if counted from $1.2 billion" in text and "press-reported: no official" in text
+    assert "24.4% to 69.1% over the baselines, the high end from one direction of the trade only, a floor" \
+        in gap.answer(a)  # the one-sentence answer (index, claim review) says what the high end is
     assert "1 of 2 episodes" in text and "faster than all" not in text  # 24.4% <= 30.2% (Uzbekistan)
     assert "One earlier figure only: 2023" in text and "no history" not in text.lower()
 

@@ -29,6 +29,7 @@ from helpers.gap.baselines import (
 from helpers.gap.checks import checks_view, economist_checks, why_empty
 from helpers.gap.verdict import (
     FINDING_FILE,
+    answer,
     data_through,
     finding,
     key_figure_conflicts,
@@ -60,7 +61,7 @@ from helpers.gap.views import (
 
 __all__ = [
     "DEFAULT_ABOUT_BAND", "DEFAULT_HORIZON_YEARS", "FINDING_FILE", "GROWTH_COLUMNS", "Baseline", "Candidate",
-    "GapAnalysis", "History", "RequiredRange", "analyse_target", "benchmark_rows", "benchmark_view",
+    "GapAnalysis", "History", "RequiredRange", "analyse_target", "answer", "benchmark_rows", "benchmark_view",
     "candidates_view", "check_gap_parameters", "checks_view", "comparison_frame", "comparison_title",
     "comparison_view", "data_through", "economist_checks", "finding", "gap_table", "gap_view", "growth_rows",
     "history_table", "history_view", "key_figure_conflicts", "notes_view", "rating", "record_key_figures",

@@ -112,7 +112,10 @@ def answer(analysis: GapAnalysis, checks: bool = True) -> str:
                 + ("; " + "; ".join(c["text"] for c in found) if found else "") + ".")
     spread = ""
     if ranged.low is not None and ranged.high is not None and ranged.low < ranged.high:
-        spread = f" ({text.bounds(ranged.low, ranged.high, text.rate)} over the baselines)"
+        floor = ranged.high_from is not None and ranged.high_from.floor and ranged.high_from is not ranged.central_from
+        spread = (f" ({text.bounds(ranged.low, ranged.high, text.rate)} over the baselines, the high end from one "
+                  "direction of the trade only, a floor)" if floor
+                  else f" ({text.bounds(ranged.low, ranged.high, text.rate)} over the baselines)")
     sentence = (f"{subject} must grow {text.rate(ranged.central)} a year{spread} to reach {goal} by "
                 f"{analysis.target_year}")
     if not analysis.benchmarks.empty:
