@@ -108,6 +108,7 @@ def test_baseline_override_drives_the_whole_analysis(inputs):
     text = gap.verdict(a)
     assert "38.0% a year from $2.0 billion" in text and "baseline set by parameter" in text and "69.1%" not in text
     assert gap.rating(a) == "Far beyond the record"  # 38.0% > 30.2%, the fastest episode
+    assert text.count("38.0% a year from $2.0 billion") == 1  # said once, in the required-growth line
 
 
 def test_mineral_exports_history_is_stated_exactly(inputs):

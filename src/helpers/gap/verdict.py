@@ -146,7 +146,8 @@ def verdict(analysis: GapAnalysis) -> str:
     if ranged is not None and ranged.central is not None:
         items.append(f"**Required growth.** {ranged.text()}.")
     required = analysis.required
-    if required is not None and analysis.baseline is not None and analysis.baseline.source == "parameter":
+    if (required is not None and analysis.baseline is not None and analysis.baseline.source == "parameter"
+            and (ranged is None or ranged.central is None)):  # else the required-growth line already says it
         items.append(f"**Baseline set as a parameter.** From baseline_override, {analysis.baseline.label}, it requires "
                      f"{required_text(required)} for {analysis.years} years.")
     article = next((c for c in ranged.candidates if c.key == "article"), None) if ranged is not None else None
