@@ -94,6 +94,9 @@ def test_iran_target_uses_pakistans_statistics_and_the_iranian_figure(inputs):
     assert "up to 69.1% only if counted from $1.2 billion" in text and "press-reported: no official" in text
     assert "24.4% to 69.1% over the baselines, the high end from one direction of the trade only, a floor" \
         in gap.answer(a)  # the one-sentence answer (index, claim review) says what the high end is
+    assert ranged.brief() == ("24.4% to 69.1% a year (from $2.7 billion in 2023 (press-reported) to $1.2 billion in "
+                              "FY2024-25 (press-reported), a floor)")  # the index's range column, in a line
+    assert gap.finding(a, "report.html").range_text == ranged.brief()
     assert "1 of 2 episodes" in text and "faster than all" not in text  # 24.4% <= 30.2% (Uzbekistan)
     assert "One earlier figure only: 2023" in text and "no history" not in text.lower()
 

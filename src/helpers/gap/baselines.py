@@ -111,6 +111,20 @@ class RequiredRange:
     candidates: list[Candidate]
     notes: list[str] = field(default_factory=list)
 
+    def brief(self) -> str:
+        """The range in a line for the index: "24.4% to 69.1% a year (from $2.7 billion in 2023 (Iran Press;
+        press-reported) to $1.2 billion in FY2024-25 (...), a floor)"; one baseline: "17.3% a year from ..."."""
+        if self.central is None or self.central_from is None:
+            return "not measurable: no baseline"
+        if self.low is None or self.high is None or not self.low < self.high:
+            return f"{text.rate(self.central)} a year from {self.central_from.short}"
+        ends = [c.short for c in (self.low_from, self.high_from) if c is not None]
+        floor = ", a floor" if self.high_from is not None and self.high_from.floor else ""
+        central = (f"; central {text.rate(self.central)}" if self.central not in (self.low, self.high) else "")
+        return (f"{text.bounds(self.low, self.high, text.rate)} a year{central} (from {' to '.join(ends)}{floor})"
+                if len(ends) == 2 and ends[0] != ends[1] else
+                f"{text.bounds(self.low, self.high, text.rate)} a year{central}")
+
     def text(self) -> str:
         """"35.1% a year (from ...), range 33.4% (from ...) to 38.3% (from ...)"."""
         if self.central is None:

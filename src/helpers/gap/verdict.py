@@ -291,7 +291,7 @@ def finding(analysis: GapAnalysis, report: str = "report.html") -> Finding:
     official = ranged.central_from.words if ranged.central_from.standing.startswith("official") else ""
     return Finding(analysis.claim["id"], verdict_rating, sentence, report, tuple(numbers),
                    headline=f"{verdict_rating}: needs {text.rate(ranged.central)} a year", official=official,
-                   range_text=ranged.text())
+                   range_text=ranged.brief())  # the whole range with its baselines is on the report
 
 
 def write_finding(analysis: GapAnalysis, folder: str | Path, report: str = "report.html") -> Path:
