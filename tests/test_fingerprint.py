@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sourcekit import VERSIONS, write_project
 
 from helpers import fingerprint as fpr
 from helpers.files import sha256_file
@@ -12,26 +13,7 @@ from helpers.files import sha256_file
 
 @pytest.fixture
 def project(tmp_path: Path) -> fpr.Sources:
-    (tmp_path / "data").mkdir()
-    (tmp_path / "seeds").mkdir()
-    (tmp_path / "src" / "helpers" / "templates").mkdir(parents=True)
-    (tmp_path / "notebooks").mkdir()
-    (tmp_path / "data" / "claims.csv").write_text("id,value\nC1,10\nC2,20\nC3,30\n")
-    (tmp_path / "data" / "context_figures.csv").write_text("id,value\nX1,1\nX2,2\n")
-    (tmp_path / "data" / "fx_rates.csv").write_text("currency,rate\nPKR,280\n")
-    (tmp_path / "seeds" / "001.txt").write_text("An article.\n")
-    (tmp_path / "src" / "helpers" / "econ.py").write_text("X = 1\n")
-    (tmp_path / "src" / "helpers" / "templates" / "page.html.j2").write_text("<p>{{ x }}</p>\n")
-    (tmp_path / "src" / "helpers" / "notes.txt").write_text("not source\n")
-    (tmp_path / "notebooks" / "a.ipynb").write_text("{}")
-    return fpr.Sources(
-        root=tmp_path,
-        data_dirs=(tmp_path / "data", tmp_path / "seeds"),
-        source_dirs=(tmp_path / "src" / "helpers",),
-    )
-
-
-VERSIONS = {"pandas": "3.1.1", "python": "3.11.7"}
+    return write_project(tmp_path)
 
 
 def test_snapshot_hashes_data_seeds_and_source(project: fpr.Sources) -> None:
