@@ -104,7 +104,7 @@ def index_view(reports_dir: str | Path, manifest: Mapping[str, Any],
             settings[str(run.get("name"))] = changed
     names = {str(row["id"]): str(row.get("subject") or row["id"]) for row in claims.to_dict("records")}
     try:
-        restated = restatements.index_table()
+        restated = restatements.index_table(claims=claims)
     except (ProjectError, OSError, ValueError, KeyError) as exc:
         raise PublishError(f"the targets' restatements cannot be listed: {exc}. Fix: run make check") from None
     return {"glance": rows, "revisions": revisions, "revisions_total": total, "settings": settings,

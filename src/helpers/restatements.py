@@ -216,12 +216,12 @@ def report_section(claim_id: str, claims_path: Path | str = "", articles_path: P
 
 
 def index_table(claims_path: Path = paths.CLAIMS, articles_path: Path = paths.ARTICLES,
-                seeds_dir: Path = paths.SEEDS) -> dict[str, Any]:
+                seeds_dir: Path = paths.SEEDS, claims: pd.DataFrame | None = None) -> dict[str, Any]:
     """The histories of all targets as plain data for the index page: ``caption`` (a sentence), ``columns``
     (labels), ``rows`` (lists of text, one per statement, grouped by target, first to latest; the target named by
     its latest statement's subject, the statement's claim id last), ``flagged``
     (restatements that changed the amount or the year) and ``restated`` (targets stated more than once)."""
-    claims = load_claims(claims_path, seeds_dir)
+    claims = load_claims(claims_path, seeds_dir) if claims is None else claims  # the caller's, already loaded
     table = histories(claims, read_articles(articles_path))
     counts = table.groupby("target").size() if not table.empty else pd.Series(dtype=int)
     restated, flagged = int((counts > 1).sum()), int(table["changed"].sum()) if not table.empty else 0

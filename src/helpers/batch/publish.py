@@ -153,11 +153,13 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
     shown = index_manifest(manifest, reports_dir)
     problem = ""
     try:
-        from helpers.companions import INDEX_DOWNLOADS, index_view
+        from helpers.companions import INDEX_DOWNLOADS, index_view, load_register
         from helpers.render import render_index
 
+        register = None
         try:  # the claims at a glance, data revisions, non-default settings (helpers.companions)
-            view = index_view(reports_dir, shown)
+            register = load_register()  # read once for the index and its companions
+            view = index_view(reports_dir, shown, register)
         except PublishError as exc:
             view, problem = {}, f"index shows no findings: {exc}"
         downloads = (*INDEX_DOWNLOADS, *(manifest.get("sweeps") or []))  # and the sweeps' comparison tables
@@ -169,7 +171,7 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
 
         if companions.index_companions_current(reports_dir, shown):
             return problem  # nothing ran: the claim reviews and the PDF of the last batch still hold
-        companions.publish_index(reports_dir, shown, INDEX_FILE)
+        companions.publish_index(reports_dir, shown, INDEX_FILE, register)
     except PublishError as exc:
         return f"index companions not updated: {exc}"
     return problem
