@@ -39,10 +39,11 @@ _STATEMENT = re.compile(r"ambassador|envoy|minister|president|interview|chairman
 #: A report that names no publication, only unnamed "sources" (English or Urdu "ذرائع"), is press-reported
 #: even when it says the sources are in a ministry: nobody can check the figure against a release.
 _UNNAMED = re.compile(r"\bsources\b|\bsources (say|said)\b|ذرائع", re.IGNORECASE)
-#: Snapshot series that give an official baseline for a measure and economy: (source, code, words).
+#: Snapshot series that give an official baseline for a measure and economy: (source, code, agency). The
+#: snapshot's vintage names the dataset ("WDI, public copy of ...", "WEO 2025-10"), so the agency is said alone.
 AGENCY_SERIES: dict[tuple[str, str], list[tuple[str, str, str]]] = {
-    ("gdp_current_usd", "Pakistan"): [("wdi", "NY.GDP.MKTP.CD", "World Bank WDI"),
-                                      ("imf", "NGDPD", "IMF World Economic Outlook")],
+    ("gdp_current_usd", "Pakistan"): [("wdi", "NY.GDP.MKTP.CD", "World Bank"),
+                                      ("imf", "NGDPD", "IMF")],
 }
 ISO3 = {"Pakistan": "PAK", "China": "CHN"}
 
