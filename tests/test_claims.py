@@ -271,3 +271,27 @@ def test_a_register_with_a_byte_order_mark_loads(tmp_path):
     copy = tmp_path / "claims.csv"
     copy.write_bytes(b"\xef\xbb\xbf" + paths.CLAIMS.read_bytes())
     assert claims.load_claims(copy)["id"].tolist() == claims.load_claims()["id"].tolist()
+
+
+def test_a_register_is_validated_once_per_content_and_each_caller_gets_its_own_frame(
+        seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from helpers.claims import register
+
+    monkeypatch.setattr(register, "_VALIDATED", {})
+    calls = []
+    real = register.validate_rows
+    monkeypatch.setattr(register, "validate_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    copy = tmp_path / "claims.csv"
+    shutil.copyfile(paths.CLAIMS, copy)
+    first = claims.load_claims(copy, seeds_copy)
+    first.loc[0, "subject"] = "changed by one caller"
+    second = claims.load_claims(copy, seeds_copy)
+    assert len(calls) == 1  # the same bytes: validated once
+    pd.testing.assert_frame_equal(second, claims.load_claims(paths.CLAIMS, paths.SEEDS))  # another file: 2
+    name = second.loc[0, "seed_file"]
+    quote = second.loc[0, "quote"]
+    text = (seeds_copy / name).read_text(encoding="utf-8")
+    (seeds_copy / name).write_text(text.replace(quote, quote.upper(), 1), encoding="utf-8", newline="")
+    with pytest.raises(RegisterError, match="quote"):  # an article the rows quote changed: validated again
+        claims.load_claims(copy, seeds_copy)
+    assert len(calls) == 3

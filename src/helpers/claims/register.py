@@ -10,6 +10,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first cl
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -106,16 +107,47 @@ def frame_of(rows: Rows) -> pd.DataFrame:
     return frame
 
 
+#: Registers already validated in this process, by the content of every file validation reads (a handful).
+_VALIDATED: dict[str, pd.DataFrame] = {}
+_VALIDATED_KEEP = 4
+
+
+def _content_key(path: Path, seeds_dir: Path, units_path: Path, rows: Rows) -> str | None:
+    """A digest of everything validating ``rows`` reads: the register, the units table and each article the
+    rows quote (read here, so a kernel still records them as read); None when a file cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        for file in (Path(path), Path(units_path)):
+            digest.update(str(file.resolve()).encode() + b"\0" + file.read_bytes() + b"\0")
+        for name in sorted({row.get("seed_file", "") for _, row in rows}):
+            seed = Path(seeds_dir) / name
+            digest.update(name.encode() + b"\0" + (seed.read_bytes() if name and seed.is_file() else b"-") + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def load_claims(path: Path = paths.CLAIMS, seeds_dir: Path = paths.SEEDS,
                 units_path: Path = paths.UNITS) -> pd.DataFrame:
-    """The validated register as a DataFrame (numbers as floats); raises RegisterError listing every problem."""
+    """The validated register as a DataFrame (numbers as floats); raises RegisterError listing every problem.
+
+    A register whose files (register, units, quoted articles) are byte for byte those of an earlier call in
+    this process is not validated again: a report that loads it twice pays for it once."""
     problems: list[Problem] = []
     units = units_or_problems(units_path, problems)
     rows = read_register_rows(Path(path), problems)
+    key = None if problems else _content_key(Path(path), Path(seeds_dir), Path(units_path), rows)
+    if key is not None and key in _VALIDATED:
+        return _VALIDATED[key].copy()
     problems.extend(validate_rows(rows, Path(path), seeds_dir, units))
     if problems:
         raise RegisterError(problems, f"the claims register {Path(path).name} has {len(problems)} problem(s)")
-    return frame_of(rows)
+    frame = frame_of(rows)
+    if key is not None:
+        while len(_VALIDATED) >= _VALIDATED_KEEP:
+            _VALIDATED.pop(next(iter(_VALIDATED)))
+        _VALIDATED[key] = frame.copy()
+    return frame
 
 
 def target_claim_ids(path: Path = paths.CLAIMS) -> list[str]:
