@@ -60,3 +60,36 @@ def test_scheduler_without_the_dask_executor_is_refused(project: Project) -> Non
     code, _, err = project.cli("--scheduler", "tcp://127.0.0.1:8786")
     assert code == 2 and "--executor dask" in err
     assert not (project.reports / "runs").exists()
+
+
+def test_workers_fork_kernels_from_a_server_of_the_batch_and_stop_it_at_the_end(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.batch import dask_engine, forked
+
+    if not forked.supported():
+        pytest.skip("forked kernels need Linux (fork, pidfd)")
+    engines = []
+    real = dask_engine._fork_engine
+
+    def tracked(batch: str):
+        engine = real(batch)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(dask_engine, "_fork_engine", tracked)
+    project.write_plan(f"""
+        runs:
+          - {{name: one, notebook: {BEHAVE}, parameters: {{value: 1}}}}
+          - {{name: two, notebook: {BEHAVE}, parameters: {{value: 2}}}}
+    """)
+    engine = DaskEngine(workers=1)
+    summary, out, err = project.run(engine=engine, workers=1)
+    assert summary.exit_code == 0, out + err
+    assert len(engines) == 2 and engines[0] is engines[1]  # one server for the batch on this worker
+    assert (engines[0].forked, engines[0].cold) == (2, 0)
+    assert engines[0].server.process is None and dask_engine._FORK_ENGINES == {}  # stopped with the batch
+
+    engines.clear()
+    cold = DaskEngine(workers=1, kernels="cold")
+    assert project.run(engine=cold, workers=1, force=True)[0].exit_code == 0
+    assert engines == [None, None]  # cold kernels: no server

@@ -114,13 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where notebooks run: 'local' (kernels of this machine, default) or 'dask' (each on a "
                    "dask.distributed worker; rendering and publishing stay here)")
-    p.add_argument("--warm", action="store_true",
-                   help="start kernels, with pandas and matplotlib imported, before notebooks are assigned (a pool; "
-                   "each notebook still runs in a fresh kernel)")
+    p.add_argument("--kernels", choices=("fork", "warm", "cold"), default=None,
+                   help="how each notebook's fresh kernel is started: 'fork' (default on Linux: forked from a "
+                   "process that imported pandas, matplotlib and IPython once), 'warm' (a pool of kernels started "
+                   "ahead, imports done) or 'cold' (python -m ipykernel_launcher, as Jupyter does)")
+    p.add_argument("--warm", action="store_true", help="the same as --kernels warm")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="with --executor dask: the scheduler to join (e.g. tcp://10.0.0.5:8786); default: a "
                    "LocalCluster started for this batch")
     return p
+
+
+def default_kernels() -> str:
+    """'fork' where kernels can be forked (Linux), else 'cold'."""
+    from helpers.batch.forked import supported
+
+    return "fork" if supported() else "cold"
 
 
 def options_from(args: argparse.Namespace, **seams: Any) -> Options:
@@ -128,12 +137,21 @@ def options_from(args: argparse.Namespace, **seams: Any) -> Options:
     if args.executor == "dask" and "engine" not in seams:
         from helpers.batch.dask_engine import DaskEngine
 
-        seams["engine"] = DaskEngine(args.scheduler, workers=args.workers or os.cpu_count() or 1)
-    elif args.warm and "engine" not in seams:
-        from helpers.batch.warm import WarmPool
+        kernels = args.kernels or ("warm" if args.warm else default_kernels())
+        seams["engine"] = DaskEngine(args.scheduler, workers=args.workers or os.cpu_count() or 1,
+                                     kernels="fork" if kernels == "fork" else "cold")
+    elif "engine" not in seams:
+        kernels = args.kernels or ("warm" if args.warm else default_kernels())
+        if kernels == "warm":
+            from helpers.batch.warm import WarmPool
 
-        seams["engine"] = WarmPool(size=args.workers or os.cpu_count() or 1, cwd=seams.get("notebooks_dir")
-                                   or paths.NOTEBOOKS)
+            seams["engine"] = WarmPool(size=args.workers or os.cpu_count() or 1, cwd=seams.get("notebooks_dir")
+                                       or paths.NOTEBOOKS)
+        elif kernels == "fork":
+            from helpers.batch.forked import ForkEngine
+
+            seams["engine"] = ForkEngine()
+    seams.setdefault("page_processes", args.workers or os.cpu_count() or 1)
     return Options(
         plan_path=args.plan or paths.RUN_PLAN,
         reports_dir=args.reports or paths.REPORTS,

@@ -1,7 +1,8 @@
 """``--executor dask``: each notebook runs on a dask.distributed worker; rendering and publishing stay on the client.
 
-The worker executes the notebook with the batch's own engine (:func:`helpers.batch.engine.execute_notebook`,
-a fresh kernel per notebook) in a temporary folder of its own, and sends back the executed notebook, how it
+The worker executes the notebook with the batch's own engine (a fresh kernel per notebook, forked from a
+server the worker starts for the batch where it can: :mod:`helpers.batch.forked`; else started cold) in a
+temporary folder of its own, and sends back the executed notebook, how it
 ended and every file the notebook wrote there (tables, key figures, charts, reads.json, the kernel log). The
 client puts those files in the run's staging folder, so rendering, companions and the atomic publishing are
 exactly those of a local batch.
@@ -19,6 +20,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,37 @@ from helpers.batch.outcome import ExecOutcome, ExecRequest
 MAX_RETURNED_BYTES = 512 * 1024 * 1024
 
 
-def run_on_worker(request: ExecRequest) -> dict[str, Any]:
-    """Execute one notebook on this worker in a folder of its own; its outcome and files, ready to send."""
+#: Forked-kernel engines of this worker process, by batch: one fork server per batch and worker, reused by the
+#: batch's notebooks on this worker and stopped when the batch ends (or another batch starts here).
+_FORK_ENGINES: dict[str, Any] = {}
+_FORK_LOCK = threading.Lock()
+
+
+def _fork_engine(batch: str) -> Any:
+    """This worker's forked-kernel engine for ``batch`` (None where kernels cannot be forked)."""
+    from helpers.batch.forked import ForkEngine, supported
+
+    if not batch or not supported():
+        return None
+    with _FORK_LOCK:
+        for other in [b for b in _FORK_ENGINES if b != batch]:
+            _FORK_ENGINES.pop(other).close()
+        return _FORK_ENGINES.setdefault(batch, ForkEngine())
+
+
+def close_fork_engines(batch: str) -> int:
+    """Stop this worker's fork server of ``batch`` (run on every worker when the batch ends); how many."""
+    with _FORK_LOCK:
+        engine = _FORK_ENGINES.pop(batch, None)
+    if engine is not None:
+        engine.close()
+    return int(engine is not None)
+
+
+def run_on_worker(request: ExecRequest, batch: str = "") -> dict[str, Any]:
+    """Execute one notebook on this worker in a folder of its own; its outcome and files, ready to send.
+
+    With ``batch`` (the batch's id) the kernel is forked from this worker's server for that batch, else cold."""
     from helpers.batch.engine import execute_notebook
 
     folder = Path(tempfile.mkdtemp(prefix="pakclaims-worker-"))
@@ -40,7 +71,8 @@ def run_on_worker(request: ExecRequest) -> dict[str, Any]:
                   for k, v in request.parameters.items()}
         local = replace(request, parameters=params, output_dir=folder,
                         kernel_log=folder / request.kernel_log.name if request.kernel_log else None)
-        outcome = asyncio.run(execute_notebook(local))
+        engine = _fork_engine(batch)
+        outcome = asyncio.run(engine(local) if engine is not None else execute_notebook(local))
         files: dict[str, bytes] = {}
         total = 0
         for path in sorted(folder.rglob("*")):
@@ -60,9 +92,11 @@ def run_on_worker(request: ExecRequest) -> dict[str, Any]:
 class DaskEngine:
     """An engine (``Options.engine``) that runs each notebook on a dask.distributed worker."""
 
-    def __init__(self, scheduler: str | None = None, workers: int = 1) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int = 1, kernels: str = "fork") -> None:
         self.scheduler = scheduler
         self.workers = max(1, workers)
+        self.kernels = kernels  # "fork": each worker forks kernels from a server of its own; "cold"
+        self.batch = uuid.uuid4().hex if kernels == "fork" else ""
         self.client: Any = None
         self.cluster: Any = None
         self.lock = threading.Lock()
@@ -83,7 +117,7 @@ class DaskEngine:
 
     async def __call__(self, request: ExecRequest) -> ExecOutcome:
         client = await asyncio.to_thread(self.connect)
-        future = client.submit(run_on_worker, request, pure=False)
+        future = client.submit(run_on_worker, request, self.batch, pure=False)
         try:
             result = await asyncio.to_thread(future.result)
         except asyncio.CancelledError:
@@ -101,8 +135,12 @@ class DaskEngine:
         return ExecOutcome(**result)
 
     def close(self) -> None:
-        """Close the client, and the LocalCluster if this engine started it."""
+        """Stop the workers' fork servers of this batch, close the client, and the LocalCluster if this engine
+        started it."""
         with self.lock:
+            if self.client is not None and self.batch:
+                with contextlib.suppress(Exception):  # a worker that is gone took its server with it
+                    self.client.run(close_fork_engines, self.batch)
             for thing in (self.client, self.cluster):
                 if thing is not None:
                     with contextlib.suppress(Exception):  # a cluster that is already gone
