@@ -10,7 +10,7 @@ the fix. PDF conversions run one at a time (the batch renders in threads).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +128,11 @@ def index_companions_current(reports_dir: str | Path, manifest: Mapping[str, Any
 
 
 def publish_index(reports_dir: str | Path, manifest: Mapping[str, Any], index_file: str = "index.html",
-                  register: tuple[Any, Any] | None = None) -> list[Path]:
+                  register: tuple[Any, Any] | None = None,
+                  write_pdf: Callable[[Path, Path], Path] | None = None) -> list[Path]:
     """Write ``claims.jsonld`` (every claim's review; findings from the successful runs in the manifest) and
-    the index's PDF beside ``index_file`` in ``reports_dir``; returns the paths written."""
+    the index's PDF beside ``index_file`` in ``reports_dir`` (with ``write_pdf``, default
+    :func:`helpers.pdf.write_pdf`); returns the paths written."""
     reports_dir = Path(reports_dir)
     claims, _ = register or load_register()
     runs = []
@@ -144,5 +146,5 @@ def publish_index(reports_dir: str | Path, manifest: Mapping[str, Any], index_fi
         raise PublishError(f"claim reviews cannot be written: {exc}") from None
     written = [claimreview.write_register(reports_dir / claimreview.REGISTER_FILE, document)]
     with _pdf_lock:
-        written.append(pdf.write_pdf(reports_dir / index_file, reports_dir / INDEX_PDF))
+        written.append((write_pdf or pdf.write_pdf)(reports_dir / index_file, reports_dir / INDEX_PDF))
     return written

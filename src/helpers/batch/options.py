@@ -102,6 +102,9 @@ class Options:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     progress: bool = True
+    #: Worker processes that build the pages (render, workbook, PDF) while kernels run; 0: threads of this
+    #: process (the in-process API and tests); the command line gives one per worker.
+    page_processes: int = 0
     check_inputs: Callable[[Options], None] = register_check
     engine: Engine = execute_notebook
     move: Callable[[Path, Path, Path], None] = swap_into_place

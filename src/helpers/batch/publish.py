@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +148,10 @@ def index_manifest(manifest: dict[str, Any], reports_dir: Path) -> dict[str, Any
     return {**manifest, "runs": runs}
 
 
-def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
-    """Rewrite index.html from the manifest and the published folders; returns an error text instead of raising."""
+def write_index(reports_dir: Path, manifest: dict[str, Any],
+                write_pdf: Callable[[Path, Path], Path] | None = None) -> str:
+    """Rewrite index.html from the manifest and the published folders, then its companions (``write_pdf``
+    writes its PDF: the batch's page builders); returns an error text instead of raising."""
     shown = index_manifest(manifest, reports_dir)
     problem = ""
     try:
@@ -171,7 +173,7 @@ def write_index(reports_dir: Path, manifest: dict[str, Any]) -> str:
 
         if companions.index_companions_current(reports_dir, shown):
             return problem  # nothing ran: the claim reviews and the PDF of the last batch still hold
-        companions.publish_index(reports_dir, shown, INDEX_FILE, register)
+        companions.publish_index(reports_dir, shown, INDEX_FILE, register, write_pdf)
     except PublishError as exc:
         return f"index companions not updated: {exc}"
     return problem

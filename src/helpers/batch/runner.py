@@ -28,6 +28,7 @@ from helpers.batch.layout import INDEX_FILE
 from helpers.batch.lock import BatchLock
 from helpers.batch.options import EXIT_FAILED, EXIT_OK, BatchSummary, Options, RunResult
 from helpers.batch.outcome import reason_text
+from helpers.batch.pages import PageBuilders
 from helpers.batch.progress import Progress
 from helpers.batch.tasks import BatchState, PlannedRun, run_one
 from helpers.errors import (
@@ -163,6 +164,24 @@ def _check_inputs(options: Options, snapshot: fpr.Snapshot) -> None:
                          "the inputs could not be checked; nothing was run") from None
 
 
+def _prestart(options: Options, todo: list[PlannedRun], pages: PageBuilders) -> None:
+    """Let the engine (forked kernels: its server) and the page builders start before the first notebook."""
+    prestart = getattr(options.engine, "prestart", None)
+    if callable(prestart):
+        from helpers.batch.engine import notebook_kernel_name
+
+        with contextlib.suppress(Exception):  # a notebook that cannot be read fails its own run later
+            prestart(notebook_kernel_name(todo[0].run.notebook_path, options.kernel_name))
+    pages.prestart()
+
+
+def _close_engine(options: Options) -> None:
+    """Let go of what the engine holds (a cluster, a fork server)."""
+    close = getattr(options.engine, "close", None)
+    if callable(close):
+        close()
+
+
 def _refused(options: Options, reports: Path, manifest: dict[str, Any], started: str, exc: ProjectError) -> None:
     """Record on the index why this batch stopped before any kernel (its reports are unchanged)."""
     manifest["batch"] = {"started": started, "finished": options.clock(), "counts": {"ok": 0, "failed": 0,
@@ -181,13 +200,17 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
     started = options.clock()
     snapshot = _decide(options, reports, manifest, planned)
     todo = [pr for pr in planned if not pr.skip]
+    pages = PageBuilders(min(options.page_processes, len(todo)))
     if todo:
+        _prestart(options, todo, pages)  # servers import in the background while the inputs are checked
         try:  # a broken input stops the batch before any kernel starts; no report is touched
             _check_inputs(options, snapshot)
         except ProjectError as exc:
+            pages.close(wait=False)
+            _close_engine(options)
             _refused(options, reports, manifest, started, exc)
             raise
-    state = BatchState(options, reports, manifest, snapshot, publish.prepare_staging(reports))
+    state = BatchState(options, reports, manifest, snapshot, publish.prepare_staging(reports), pages)
     gone = publish.unplanned(reports, manifest, plan_names)
     retired = publish.retire(reports, manifest, gone) if options.prune else []
     if retired:
@@ -211,10 +234,10 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
             interrupted = exc if isinstance(exc, KeyboardInterrupt) else BatchTerminated()
         finally:
             progress.close()
+            if interrupted is not None:
+                state.pages.close(wait=False)
             shutil.rmtree(state.staging, ignore_errors=True)
-            close = getattr(options.engine, "close", None)  # an engine with a cluster to let go (dask)
-            if callable(close):
-                close()
+            _close_engine(options)
         if interrupted is not None:  # runs that finished before the interrupt are published and recorded
             for pr in todo:
                 rec = manifest["runs"].get(pr.run.name) or {}
@@ -229,7 +252,11 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         manifest["sweeps"] = sweeps.write_tables(reports, [pr.run for pr in planned], manifest)
     except OSError as exc:
         print(f"[batch] warning: sweep tables not written: {exc}", file=err)
-    _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0)
+    try:
+        _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0,
+                state.pages.write_pdf)
+    finally:
+        state.pages.close(wait=interrupted is None)
     if interrupted is not None:
         raise interrupted
     summary.exit_code = EXIT_FAILED if summary.count("failed") else EXIT_OK
@@ -237,7 +264,8 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
 
 
 def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot: fpr.Snapshot,
-            summary: BatchSummary, started: str, ran: bool, interrupted: BaseException | None, t0: float) -> None:
+            summary: BatchSummary, started: str, ran: bool, interrupted: BaseException | None, t0: float,
+            write_pdf: Any = None) -> None:
     """The summary message and lines, the manifest and the index."""
     n_ok, n_failed, n_skipped = summary.count("ok"), summary.count("failed"), summary.count("skipped")
     if not ran:
@@ -261,7 +289,7 @@ def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot:
     }
     try:
         mf.save_manifest(reports / mf.MANIFEST_FILE, manifest)
-        problem = publish.write_index(reports, manifest)
+        problem = publish.write_index(reports, manifest, write_pdf)
     except OSError as exc:
         problem = f"manifest.json not written: {exc}"
     width = max((len(r.name) for r in summary.results), default=10)

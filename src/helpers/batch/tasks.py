@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from helpers.batch.layout import (
 )
 from helpers.batch.options import Options, RunResult
 from helpers.batch.outcome import ExecOutcome, ExecRequest
+from helpers.batch.pages import PageBuilders
 from helpers.batch.progress import Progress
-from helpers.errors import PublishError
 from helpers.plan import Run
 
 
@@ -52,7 +51,7 @@ class BatchState:
     manifest: dict[str, Any]
     snapshot: fpr.Snapshot
     staging: Path = Path()
-    render_lock: threading.Lock = field(default_factory=threading.Lock)
+    pages: PageBuilders = field(default_factory=PageBuilders)
 
     def rel(self, path: Path) -> str:
         """Path relative to the reports directory."""
@@ -109,13 +108,6 @@ async def _execute(state: BatchState, pr: PlannedRun, staging: Path, started: st
         return ExecOutcome(nb=engine.empty_notebook(), ok=False, ename=type(exc).__name__, evalue=str(exc))
 
 
-def _render(state: BatchState, nb: Any, meta: dict[str, Any]) -> str:
-    from helpers.render import render_report
-
-    with state.render_lock:
-        return render_report(nb, meta, state.options.show_code)
-
-
 async def _run_one(state: BatchState, pr: PlannedRun, sem: asyncio.Semaphore, progress: Progress) -> RunResult:
     from helpers.batch import engine
 
@@ -150,25 +142,14 @@ async def _run_one(state: BatchState, pr: PlannedRun, sem: asyncio.Semaphore, pr
         "data_checksums": dict(state.snapshot.data), "versions": fpr.key_versions(state.snapshot.versions),
         "tables": tables,
     }
-    await asyncio.to_thread(engine.write_notebook, nb, staging / EXECUTED_FILE)
+    built = await state.pages.build(nb, staging, meta, outcome.ok, opts.show_code)
+    meta.update(built.meta)
     render_error = ""
-    from helpers import companions
-
-    try:
-        if outcome.ok:  # companions, part 1: workbook, download links, claim reviews (helpers.companions)
-            meta.update(await asyncio.to_thread(companions.prepare_run, staging, meta))
-        page = await asyncio.to_thread(_render, state, nb, meta)
-        (staging / REPORT_FILE).write_text(page, encoding="utf-8")
-        if outcome.ok:  # companions, part 2: the page's PDF
-            await asyncio.to_thread(companions.write_run_pdf, staging / REPORT_FILE)
-    except PublishError as exc:
-        render_error = f"publishing failed: {exc}"
+    if built.failure is not None:
+        kind, render_error = built.failure
         if outcome.ok:
-            outcome.ok, outcome.ename, outcome.evalue = False, "PublishError", render_error
-    except Exception as exc:  # noqa: BLE001 - a rendering failure fails this run only
-        render_error = f"HTML rendering failed: {type(exc).__name__}: {exc}"
-        if outcome.ok:
-            outcome.ok, outcome.ename, outcome.evalue = False, "RenderError", render_error
+            outcome.ok, outcome.ename, outcome.evalue = False, ("PublishError" if kind == "publish" else
+                                                                 "RenderError"), render_error
     record = state.manifest["runs"].get(run.name)
     if outcome.ok:
         return _publish(state, pr, staging, outcome, meta, key_figures, record, progress)
