@@ -87,6 +87,7 @@ def test_workers_fork_kernels_from_a_server_of_the_batch_and_stop_it_at_the_end(
     assert summary.exit_code == 0, out + err
     assert len(engines) == 2 and engines[0] is engines[1]  # one server for the batch on this worker
     assert (engines[0].forked, engines[0].cold) == (2, 0)
+    assert engines[0].server.process is None
     assert engines[0].server.process is None and dask_engine._FORK_ENGINES == {}  # stopped with the batch
 
     engines.clear()

@@ -83,6 +83,54 @@ def test_a_forked_kernel_that_dies_hangs_or_is_killed_fails_only_its_run(project
         assert not pid_alive(pid)
 
 
+def notebook_of(path: Path, *sources: str) -> Path:
+    """A notebook with a parameters cell (output_dir) and ``sources`` as code cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("output_dir = ''", metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(source) for source in sources)]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+def run_forked(tmp_path: Path, notebook: Path, *names: str) -> tuple:
+    """Execute ``notebook`` once per name (default one), each in a kernel forked from one server; (outcomes,
+    engine)."""
+    engine = ForkEngine()
+
+    async def run() -> list:
+        try:
+            return [await engine(request(tmp_path, name, notebook)) for name in names or ("one",)]
+        finally:
+            await engine.aclose()
+
+    return asyncio.run(run()), engine
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_behaves_as_a_cold_one_for_plots_pipes_and_randomness(tmp_path: Path) -> None:
+    notebook = notebook_of(
+        tmp_path / "kernel.ipynb",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])",  # the inline backend shows the figure
+        "import os\nr, w = os.pipe()\nos.close(r)\ntry:\n    os.write(w, b'x')\nexcept BrokenPipeError:\n"
+        "    print('broken pipe raised')",
+        "import numpy, random\nprint('draws', numpy.random.randint(1 << 30), random.randint(0, 1 << 30))")
+    outcomes, engine = run_forked(tmp_path, notebook, "one", "two")
+    assert (engine.forked, engine.cold) == (2, 0)
+    texts = []
+    for outcome in outcomes:
+        assert outcome.ok, outcome.evalue
+        outputs = [o for c in outcome.nb.cells for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs)
+        text = "".join(o.get("text", "") for o in outputs)
+        assert "broken pipe raised" in text
+        texts.append(next(line for line in text.splitlines() if line.startswith("draws")))
+    assert texts[0] != texts[1]  # each kernel forked from the same server draws its own random numbers
+
+
+@pytest.mark.slow
 def test_forked_kernel_reads_are_recorded_and_the_environment_is_the_batch_s(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The kernel records what it reads (helpers.reads), in the folder and environment the batch gives it."""
@@ -90,25 +138,11 @@ def test_forked_kernel_reads_are_recorded_and_the_environment_is_the_batch_s(tmp
     data.mkdir()
     (data / "numbers.csv").write_text("id,value\nx,1\n")
     monkeypatch.setenv("PAKCLAIMS_DATA", str(data))
-    notebook = tmp_path / "reads.ipynb"
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("output_dir = ''", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import os, helpers\nfrom helpers import paths\n"
-                                          "text = (paths.DATA / 'numbers.csv').read_text()\n"
-                                          "print(os.getcwd(), os.environ['PAKCLAIMS_OUTPUT_DIR'], text.count('x'))")]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    nbformat.write(nb, notebook)
-    engine = ForkEngine()
-
-    async def run() -> tuple:
-        try:
-            return await engine(request(tmp_path, "one", notebook))
-        finally:
-            await engine.aclose()
-
-    outcome = asyncio.run(run())
+    notebook = notebook_of(tmp_path / "reads.ipynb",
+                           "import os, helpers\nfrom helpers import paths\n"
+                           "text = (paths.DATA / 'numbers.csv').read_text()\n"
+                           "print(os.getcwd(), os.environ['PAKCLAIMS_OUTPUT_DIR'], text.count('x'))")
+    (outcome,), engine = run_forked(tmp_path, notebook)
     assert outcome.ok, outcome.evalue
     assert (engine.forked, engine.cold) == (1, 0)
     printed = "".join(o.get("text", "") for c in outcome.nb.cells for o in c.get("outputs", []))
@@ -153,10 +187,10 @@ def test_a_server_that_cannot_start_means_cold_kernels(tmp_path: Path, monkeypat
     assert "did not get ready" in engine.server.failure
     monkeypatch.setattr(forked, "supported", lambda: False)
     server = ForkServer()
-    assert not server.start() and "cannot fork kernels" in server.failure
+    assert not server.start() and "cannot fork" in server.failure
 
 
-def test_only_this_python_s_ipykernel_command_is_forked() -> None:
+def test_only_this_python_s_ipykernel_command_is_forked(tmp_path: Path) -> None:
     me = sys.executable
     assert kernel_command([me, "-m", "ipykernel_launcher", "-f", "c.json"]) == ([], ["-f", "c.json"])
     assert kernel_command([me, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]) == \
@@ -165,33 +199,56 @@ def test_only_this_python_s_ipykernel_command_is_forked() -> None:
     assert kernel_command(["/usr/bin/env", "-m", "ipykernel_launcher", "-f", "c.json"]) is None  # another program
     assert kernel_command([me, "-S", "-m", "ipykernel_launcher", "-f", "c.json"]) is None  # an option that matters
     assert kernel_command([me, "-m", "ipykernel_launcher"]) is None  # no connection file
+    link = tmp_path / "python3"
+    link.symlink_to(me)  # the same binary under another name may be another environment
+    assert kernel_command([str(link), "-m", "ipykernel_launcher", "-f", "c.json"]) is None
     assert kernel_command(["R", "--slave", "-e", "IRkernel::main()", "--args", "c.json"]) is None
 
 
 def test_environment_difference_ignores_what_each_kernel_gets() -> None:
-    server = {"PATH": "/bin", "PAKCLAIMS_DATA": "/d", "MPLBACKEND": "inline"}
+    server = {"PATH": "/bin", "PAKCLAIMS_DATA": "/d", "PYTHONUNBUFFERED": "1"}
     kernel = {"PATH": "/bin", "PAKCLAIMS_DATA": "/d", "PAKCLAIMS_OUTPUT_DIR": "/o", "JPY_SESSION_NAME": "x"}
     assert forkserver.environment_difference(server, kernel) == []
-    assert forkserver.environment_difference(server, {**kernel, "PAKCLAIMS_DATA": "/e", "LANG": "C"}) == \
-        ["LANG", "PAKCLAIMS_DATA"]
+    assert forkserver.environment_difference(server, {**kernel, "PAKCLAIMS_DATA": "/e", "MPLBACKEND": "agg"}) == \
+        ["MPLBACKEND", "PAKCLAIMS_DATA"]  # matplotlib read MPLBACKEND when the server imported it
 
 
 def test_a_forked_process_is_watched_and_signalled_through_its_pidfd() -> None:
     child = subprocess.Popen(["sleep", "30"])
     try:
-        process = ForkedProcess(child.pid)
+        process = ForkedProcess(child.pid, os.pidfd_open(child.pid))
         assert process.poll() is None
         with pytest.raises(subprocess.TimeoutExpired):
             process.wait(timeout=0.1)
         process.kill()
-        child.wait(timeout=10)  # reaped by its parent, as the server reaps its kernels
+        child.wait(timeout=10)  # reaped by its parent, as the server reaps what it forked
         assert process.wait(timeout=10) == 0 and process.poll() == 0  # asked to stop: a clean end
-        process.send_signal(signal.SIGTERM)  # an ended kernel takes no signal (and raises nothing)
+        assert process.pidfd is None  # let go once it ended
+        process.send_signal(signal.SIGTERM)  # an ended process takes no signal (and raises nothing)
     finally:
         child.kill()
         child.wait()
-    gone = ForkedProcess(child.pid)
-    assert gone.poll() is not None  # a process that is already gone is seen as ended
+
+
+def test_the_server_calls_functions_in_processes_of_their_own(tmp_path: Path) -> None:
+    server = ForkServer(preload=("json",))
+    try:
+        process, result = server.call("os:getpid", ())
+        process.wait(timeout=30)
+        pid = forked.outcome(process, result)
+        assert pid == process.pid and pid not in (os.getpid(), server.info["pid"])
+        process, result = server.call("builtins:int", ("not a number",))
+        process.wait(timeout=30)
+        with pytest.raises(forked.ForkedWorkError, match="ValueError: invalid literal"):
+            forked.outcome(process, result)
+        process, result = server.call("time:sleep", (60,))
+        process.kill()
+        process.wait(timeout=30)
+        with pytest.raises(forked.ForkedWorkError, match="ended without a result"):
+            forked.outcome(process, result)
+        assert not list(server.folder.glob("call-*"))  # nothing left behind
+    finally:
+        server.close()
 
 
 @pytest.mark.slow
@@ -221,3 +278,48 @@ def test_the_command_line_chooses_how_kernels_start(project: Project) -> None:
     assert cli.options_from(parser.parse_args(["--workers", "3"])).page_processes == 3
     code, _, err = project.cli("--kernels", "hot")
     assert code == 2 and "invalid choice: 'hot'" in err
+    code, _, err = project.cli("--executor", "dask", "--warm")
+    assert code == 2 and "a warm pool keeps kernels on this machine" in err
+
+
+def test_the_kernel_server_s_preload_reads_no_data_file() -> None:
+    """Importing what a kernel server preloads opens nothing under data/ or seeds/: every data file a notebook
+    reads is read in its own kernel, after the recorder starts."""
+    code = ("import sys\nopened = []\n"
+            "sys.addaudithook(lambda e, a: opened.append(str(a[0])) if e == 'open' and a else None)\n"
+            "from helpers.batch.forkserver import KERNEL_PRELOAD, preload\nloaded = preload(KERNEL_PRELOAD)\n"
+            "from helpers import paths\n"
+            "print(len(loaded), [f for f in opened if f.startswith((str(paths.DATA), str(paths.SEEDS)))])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    count, files = done.stdout.split(" ", 1)
+    assert int(count) == len(forkserver.KERNEL_PRELOAD) and files.strip() == "[]", done.stderr
+
+
+@pytest.mark.slow
+def test_a_file_the_server_read_while_warming_up_counts_as_read_by_each_kernel(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache filled by the server (here the units table) spares the kernel the read: it is noted anyway."""
+    import shutil
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from helpers import paths
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(paths.UNITS, data / "units.csv")
+    monkeypatch.setenv("PAKCLAIMS_DATA", str(data))
+    options = (kernel_command(KernelSpecManager().get_kernel_spec("python3").argv) or ([], []))[0]
+    engine = ForkEngine(ForkServer(options, warm="helpers.vocab:load_units"))
+    notebook = notebook_of(tmp_path / "units.ipynb", "from helpers import vocab\nprint(len(vocab.load_units()) > 0)")
+
+    async def run() -> object:
+        try:
+            return await engine(request(tmp_path, "one", notebook))
+        finally:
+            await engine.aclose()
+
+    outcome = asyncio.run(run())
+    assert outcome.ok and engine.forked == 1, outcome.evalue
+    reads = json.loads((tmp_path / "one" / "reads.json").read_text())
+    assert str((data / "units.csv").resolve()) in reads["files"]

@@ -4,7 +4,8 @@ The batch's publish step calls, for each successful run, ``prepare_run(folder, m
 the page (it writes the workbook and returns the page's download links and ClaimReview JSON-LD for
 ``render_report``) and ``write_run_pdf(html)`` after; once the index is written, ``publish_index`` writes
 ``index.pdf`` and ``claims.jsonld`` beside it. Every failure is a ``PublishError`` naming the file and
-the fix. PDF conversions run one at a time (the batch renders in threads).
+the fix. The batch builds each page in a process of its own (``helpers.batch.pages``); where it builds them in
+threads, PDF conversions run one at a time (WeasyPrint is not shared between threads).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -32,30 +33,45 @@ MAX_RETURNED_BYTES = 512 * 1024 * 1024
 
 
 #: Forked-kernel engines of this worker process, by batch: one fork server per batch and worker, reused by the
-#: batch's notebooks on this worker and stopped when the batch ends (or another batch starts here).
-_FORK_ENGINES: dict[str, Any] = {}
+#: batch's notebooks on this worker and stopped when the batch ends (``close_fork_engines``), or, for a batch
+#: whose client vanished, once it has been idle for :data:`IDLE_SECONDS` and another batch comes.
+_FORK_ENGINES: dict[str, list[Any]] = {}  # batch -> [engine, notebooks running, last used (monotonic)]
 _FORK_LOCK = threading.Lock()
+IDLE_SECONDS = 600.0
 
 
 def _fork_engine(batch: str) -> Any:
-    """This worker's forked-kernel engine for ``batch`` (None where kernels cannot be forked)."""
+    """This worker's forked-kernel engine for ``batch``, counted as in use (None where kernels cannot be forked;
+    give it back with :func:`_release`)."""
     from helpers.batch.forked import ForkEngine, supported
 
     if not batch or not supported():
         return None
+    now = time.monotonic()
     with _FORK_LOCK:
-        for other in [b for b in _FORK_ENGINES if b != batch]:
-            _FORK_ENGINES.pop(other).close()
-        return _FORK_ENGINES.setdefault(batch, ForkEngine())
+        for other, (engine, running, used) in list(_FORK_ENGINES.items()):
+            if other != batch and not running and now - used > IDLE_SECONDS:
+                del _FORK_ENGINES[other]
+                engine.close()
+        entry = _FORK_ENGINES.setdefault(batch, [ForkEngine(), 0, now])
+        entry[1] += 1
+        return entry[0]
+
+
+def _release(batch: str) -> None:
+    with _FORK_LOCK:
+        entry = _FORK_ENGINES.get(batch)
+        if entry is not None:
+            entry[1], entry[2] = max(0, entry[1] - 1), time.monotonic()
 
 
 def close_fork_engines(batch: str) -> int:
     """Stop this worker's fork server of ``batch`` (run on every worker when the batch ends); how many."""
     with _FORK_LOCK:
-        engine = _FORK_ENGINES.pop(batch, None)
-    if engine is not None:
-        engine.close()
-    return int(engine is not None)
+        entry = _FORK_ENGINES.pop(batch, None)
+    if entry is not None:
+        entry[0].close()
+    return int(entry is not None)
 
 
 def run_on_worker(request: ExecRequest, batch: str = "") -> dict[str, Any]:
@@ -72,7 +88,11 @@ def run_on_worker(request: ExecRequest, batch: str = "") -> dict[str, Any]:
         local = replace(request, parameters=params, output_dir=folder,
                         kernel_log=folder / request.kernel_log.name if request.kernel_log else None)
         engine = _fork_engine(batch)
-        outcome = asyncio.run(engine(local) if engine is not None else execute_notebook(local))
+        try:
+            outcome = asyncio.run(engine(local) if engine is not None else execute_notebook(local))
+        finally:
+            if engine is not None:
+                _release(batch)
         files: dict[str, bytes] = {}
         total = 0
         for path in sorted(folder.rglob("*")):

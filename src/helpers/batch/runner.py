@@ -18,6 +18,7 @@ import shutil
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -201,15 +202,24 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
     snapshot = _decide(options, reports, manifest, planned)
     todo = [pr for pr in planned if not pr.skip]
     pages = PageBuilders(min(options.page_processes, len(todo)))
-    if todo:
-        _prestart(options, todo, pages)  # servers import in the background while the inputs are checked
-        try:  # a broken input stops the batch before any kernel starts; no report is touched
-            _check_inputs(options, snapshot)
-        except ProjectError as exc:
-            pages.close(wait=False)
-            _close_engine(options)
-            _refused(options, reports, manifest, started, exc)
-            raise
+    try:  # the servers started here (forked kernels, pages) end with the batch, however it ends
+        if todo:
+            _prestart(options, todo, pages)  # servers import in the background while the inputs are checked
+            try:  # a broken input stops the batch before any kernel starts; no report is touched
+                _check_inputs(options, snapshot)
+            except ProjectError as exc:
+                _refused(options, reports, manifest, started, exc)
+                raise
+        return _run_and_finish(options, reports, manifest, snapshot, planned, todo, plan_names, pages, started, t0)
+    finally:
+        pages.close()
+        _close_engine(options)
+
+
+def _run_and_finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot: fpr.Snapshot,
+                    planned: list[PlannedRun], todo: list[PlannedRun], plan_names: list[str], pages: PageBuilders,
+                    started: str, t0: float) -> BatchSummary:
+    err = options.err
     state = BatchState(options, reports, manifest, snapshot, publish.prepare_staging(reports), pages)
     gone = publish.unplanned(reports, manifest, plan_names)
     retired = publish.retire(reports, manifest, gone) if options.prune else []
@@ -235,7 +245,7 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         finally:
             progress.close()
             if interrupted is not None:
-                state.pages.close(wait=False)
+                pages.close()  # pages still being built were stopped with their runs
             shutil.rmtree(state.staging, ignore_errors=True)
             _close_engine(options)
         if interrupted is not None:  # runs that finished before the interrupt are published and recorded
@@ -252,11 +262,7 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
         manifest["sweeps"] = sweeps.write_tables(reports, [pr.run for pr in planned], manifest)
     except OSError as exc:
         print(f"[batch] warning: sweep tables not written: {exc}", file=err)
-    try:
-        _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0,
-                state.pages.write_pdf)
-    finally:
-        state.pages.close(wait=interrupted is None)
+    _finish(options, reports, manifest, snapshot, summary, started, bool(todo), interrupted, t0, pages.write_pdf)
     if interrupted is not None:
         raise interrupted
     summary.exit_code = EXIT_FAILED if summary.count("failed") else EXIT_OK
@@ -265,7 +271,7 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
 
 def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot: fpr.Snapshot,
             summary: BatchSummary, started: str, ran: bool, interrupted: BaseException | None, t0: float,
-            write_pdf: Any = None) -> None:
+            write_pdf: Callable[[Path, Path], Path] | None = None) -> None:
     """The summary message and lines, the manifest and the index."""
     n_ok, n_failed, n_skipped = summary.count("ok"), summary.count("failed"), summary.count("skipped")
     if not ran:
@@ -325,7 +331,6 @@ async def _execute_all(state: BatchState, todo: list[PlannedRun], progress: Prog
 
     loop.add_signal_handler = add_signal_handler  # type: ignore[method-assign]
     loop.remove_signal_handler = remove_signal_handler  # type: ignore[method-assign]
-    threading.Thread(target=_warm_imports, daemon=True).start()
     sem = asyncio.Semaphore(state.options.worker_count)
     tasks = [asyncio.ensure_future(run_one(state, pr, sem, progress)) for pr in todo]
 
@@ -349,8 +354,3 @@ async def _execute_all(state: BatchState, todo: list[PlannedRun], progress: Prog
         if in_main_thread:
             real_remove(signal.SIGTERM)
             signal.signal(signal.SIGTERM, previous_term or signal.SIG_DFL)
-
-
-def _warm_imports() -> None:
-    with contextlib.suppress(Exception):
-        import nbconvert  # noqa: F401 - imported ahead, in a thread, while the first kernels start
