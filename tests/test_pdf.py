@@ -73,7 +73,7 @@ def test_a_failure_leaves_the_last_pdf(small_page: Path, monkeypatch: pytest.Mon
     target = pdf.write_pdf(small_page)
     before = target.read_bytes()
 
-    def broken(html: str) -> bytes:
+    def broken(html: str, page: str = "") -> bytes:
         raise RuntimeError("layout exploded")
 
     monkeypatch.setattr(pdf, "pdf_bytes", broken)
@@ -124,3 +124,17 @@ def test_target_gap_pdf_states_the_verdict(tmp_path: Path) -> None:
     joined = re.sub(r"-\s+", "-", text)  # a line that wraps after a hyphen ("Pakistan-\nUzbekistan") reads back "- "
     lines = [re.sub(r"^- ", "", line).replace("**", "") for line in verdict.splitlines() if line.strip()]
     assert len(lines) >= 4 and all(line in joined for line in lines)  # the rating and every line, word for word
+
+
+def test_a_long_table_prints_its_first_rows_and_says_where_the_rest_is(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>claim {i}</td><td>{i * 2}</td></tr>" for i in range(pdf.PRINT_ROWS + 150))
+    page = tmp_path / "report.html"
+    page.write_text(f"<html><body><table><thead><tr><th>claim</th><th>value</th></tr></thead><tbody>{rows}</tbody>"
+                    "</table><table><tr><td>a short table</td></tr></table></body></html>", encoding="utf-8")
+    text = pdf_text(pdf.write_pdf(page))
+    last = pdf.PRINT_ROWS - 1
+    assert f"claim {last} " in text and f"claim {last + 1} " not in text and "claim 200" not in text
+    assert f"150 more rows are left out of this PDF, which prints the first {pdf.PRINT_ROWS}: the page " \
+           "report.html has them all." in text
+    assert "a short table" in text and text.count("more rows are left out") == 1
+    assert "claim 0 " in text and "claim value" in text  # the header and first rows as on the page
