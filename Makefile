@@ -53,7 +53,7 @@ add-article: $(STAMP)  ## an article from a saved page or address: make add-arti
 check: $(STAMP)  ## validate every input of the reports: register, exclusions, articles, coverage, rates...
 	$(PY) -m helpers.claims check
 
-bench: $(STAMP)  ## benchmarks: the batch (cold and warm kernels) against the naive loop, its engine, and at scale (minutes)
+bench: $(STAMP)  ## benchmarks: the batch (cold, warm, forked kernels) against the naive loop, its engine, at scale (about 30 min)
 	$(PY) -u bench/bench_batch.py
 	$(PY) -u bench/bench_engine.py
 	$(PY) -u bench/bench_scale.py

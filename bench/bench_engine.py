@@ -4,6 +4,8 @@ Both execute the same expanded plan, ``--workers`` notebooks at a time, executio
 
   (e) the batch's engine: ``helpers.batch.engine.execute_notebook``, one asyncio loop, a kernel per run;
   (p) ``papermill.execute_notebook`` in a ``ProcessPoolExecutor`` of the same size (one process per worker);
+  (f) the batch's engine with kernels forked from its server (``helpers.batch.forked``), the server's start
+      included;
 
 each twice, alternating, keeping the faster of the two; prints both times and the ratio p/e. The batch keeps
 its engine while p/e >= 1.1 (papermill in a pool must be at least 10% faster to replace it).
@@ -25,6 +27,7 @@ from typing import Any
 
 from helpers import paths
 from helpers.batch.engine import execute_notebook, notebook_kernel_name
+from helpers.batch.forked import ForkEngine
 from helpers.batch.outcome import ExecRequest
 from helpers.params import read_parameters
 from helpers.plan import Run, load_plan, select_runs
@@ -38,23 +41,29 @@ def parameters(run: Run, out: Path) -> dict[str, Any]:
     return {**run.parameters, **({"output_dir": str(out)} if "output_dir" in declared else {})}
 
 
-def engine_pass(runs: list[Run], workers: int, tmp: Path) -> float:
-    """(e): every run through the batch's engine, ``workers`` at a time; returns seconds."""
+def engine_pass(runs: list[Run], workers: int, tmp: Path, forked: bool = False) -> float:
+    """(e): every run through the batch's engine, ``workers`` at a time, cold kernels (``forked``: (f), kernels
+    forked from the batch's server, its start included); returns seconds."""
     async def main() -> None:
         sem = asyncio.Semaphore(workers)
+        engine: Any = ForkEngine() if forked else execute_notebook
 
         async def one(run: Run) -> None:
             out = tmp / f"e-{run.name}"
             out.mkdir(parents=True)
             async with sem:
-                outcome = await execute_notebook(ExecRequest(
+                outcome = await engine(ExecRequest(
                     notebook_path=run.notebook_path, parameters=parameters(run, out), cwd=run.notebooks_dir,
                     kernel_name=notebook_kernel_name(run.notebook_path), timeout=600, notebook_timeout=1800,
                     output_dir=out))
             if not outcome.ok:
                 raise SystemExit(f"{run.name} failed under the engine: {outcome.error}")
 
-        await asyncio.gather(*(one(r) for r in runs))
+        try:
+            await asyncio.gather(*(one(r) for r in runs))
+        finally:
+            if forked:
+                await engine.aclose()
 
     start = time.monotonic()
     asyncio.run(main())
@@ -93,16 +102,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = select_runs(load_plan(args.plan), args.runs)
     print(f"{len(runs)} runs, {args.workers} at a time, best of {args.repeat}")
-    e_times, p_times = [], []
+    e_times, p_times, f_times = [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
         for i in range(args.repeat):
             p_times.append(papermill_pass(runs, args.workers, Path(tmp) / f"p{i}"))
             print(f"    (p) papermill in a process pool: {p_times[-1]:.1f} s")
             e_times.append(engine_pass(runs, args.workers, Path(tmp) / f"e{i}"))
-            print(f"    (e) the batch's engine:          {e_times[-1]:.1f} s")
-    e, p = min(e_times), min(p_times)
+            print(f"    (e) the batch's engine, cold kernels: {e_times[-1]:.1f} s")
+            f_times.append(engine_pass(runs, args.workers, Path(tmp) / f"f{i}", forked=True))
+            print(f"    (f) the batch's engine, forked kernels: {f_times[-1]:.1f} s")
+    e, p, f = min(e_times), min(p_times), min(f_times)
     print(f"(e) engine {e:.1f} s, (p) papermill pool {p:.1f} s: p/e = {p / e:.2f} "
           f"({'keep the engine' if p / e > 1 / MARGIN else 'papermill in a pool is faster by the margin'})")
+    print(f"(f) forked kernels {f:.1f} s: f/e = {f / e:.2f}, f/p = {f / p:.2f}")
     return 0
 
 

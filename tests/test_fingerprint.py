@@ -70,3 +70,14 @@ def test_a_published_file_that_changed_or_went_missing_is_named(tmp_path: Path) 
     assert fpr.damaged_files(record, tmp_path) == ["runs/a/t.csv (missing)"]
     page.write_text("<html>o")
     assert fpr.damaged_files(record, tmp_path) == ["runs/a/report.html (changed)", "runs/a/t.csv (missing)"]
+
+
+def test_installed_versions_are_read_again_only_when_the_environment_changes(tmp_path, monkeypatch) -> None:
+    versions, signature = fpr.cached_versions(None)
+    assert versions == fpr.installed_versions() and signature == fpr.environment_signature()
+    remembered = {"signature": signature, "versions": {"pandas": "0.0-remembered"}}
+    assert fpr.cached_versions(remembered) == ({"pandas": "0.0-remembered"}, signature)  # no metadata read
+    (tmp_path / "newpkg-1.0.dist-info").mkdir()  # a package installed since
+    monkeypatch.syspath_prepend(str(tmp_path))
+    versions, changed = fpr.cached_versions(remembered)
+    assert changed != signature and versions != remembered["versions"]

@@ -12,6 +12,7 @@ Nothing here imports papermill, nbconvert, nbclient or nbformat: a batch with no
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import sys
 from collections.abc import Iterable
@@ -115,6 +116,30 @@ def installed_versions() -> dict[str, str]:
             versions[name.lower().replace("_", "-")] = dist.version or ""
     versions["python"] = ".".join(map(str, sys.version_info[:3]))
     return dict(sorted(versions.items()))
+
+
+def environment_signature() -> str:
+    """A digest of the installed distributions' metadata folders (names and modification times) on sys.path: it
+    changes whenever a package is installed, upgraded or removed, and takes a folder listing, not a metadata read."""
+    entries = []
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or ".") as it:
+                for entry in it:
+                    if entry.name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth")):
+                        entries.append(f"{folder}/{entry.name}:{entry.stat().st_mtime_ns}")
+        except OSError:
+            continue
+    return stable_hash([sys.version, *sorted(entries)])
+
+
+def cached_versions(known: dict[str, Any] | None) -> tuple[dict[str, str], str]:
+    """``(installed_versions(), environment_signature())``, taking the versions from ``known`` ({"signature",
+    "versions"}, what the last batch saw) when the signature has not changed (a no-op batch reads no metadata)."""
+    signature = environment_signature()
+    if known and known.get("signature") == signature and isinstance(known.get("versions"), dict):
+        return dict(known["versions"]), signature
+    return installed_versions(), signature
 
 
 def key_versions(versions: dict[str, str]) -> dict[str, str]:
@@ -255,14 +280,16 @@ def fingerprint(
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _source_prefixes(sources: Sources) -> tuple[str, ...]:
+    """The source folders as relative prefixes (``src/helpers/``), worked out once per Sources."""
+    return tuple(sources.rel(d).rstrip("/") + "/" for d in sources.source_dirs)
+
+
 def _kind(rel: str, notebook_rel: str, sources: Sources) -> str:
     if rel == notebook_rel:
         return "notebook"
-    for d in sources.source_dirs:
-        prefix = sources.rel(d).rstrip("/") + "/"
-        if rel.startswith(prefix):
-            return "source"
-    return "data"
+    return "source" if rel.startswith(_source_prefixes(sources)) else "data"
 
 
 def _code(inputs: dict[str, str], sources: Sources, notebook_rel: str) -> dict[str, str]:

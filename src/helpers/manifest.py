@@ -85,13 +85,20 @@ MANIFEST_SCHEMA: dict[str, Any] = {
             "type": "object", "properties": {"inputs": _HASHES,
                                              "rows": {"type": "object", "additionalProperties": _HASHES}}}},
         "runs": {"type": "object"},  # each record is checked on its own: a bad one is dropped, not the file
+        "inputs_checked": _HASHES,  # {"claims": sha256} of the register the last input check passed
+        "environment_signature": _TEXT,  # fingerprint.environment_signature() of "environment"
     },
 }
 
 
+_VALIDATORS: dict[int, Any] = {}  # one validator per schema of this module (a manifest checks hundreds of runs)
+
+
 def _errors(schema: dict[str, Any], data: Any) -> list[str]:
     """Every place ``data`` breaks ``schema``: 'path: message'."""
-    validator = load_jsonschema().Draft202012Validator(schema)
+    validator = _VALIDATORS.get(id(schema))
+    if validator is None or validator.schema is not schema:
+        validator = _VALIDATORS[id(schema)] = load_jsonschema().Draft202012Validator(schema)
     out = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"

@@ -29,6 +29,8 @@ from __future__ import annotations
 import ast
 import csv
 import difflib
+import functools
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -258,7 +260,22 @@ def _first_given(sources: Any, values: dict[str, Any], register: Register) -> tu
 
 
 def rule_problems(rules: Any, declared: set[str], where: str) -> list[str]:
-    """Problems of a notebook's ``parameter_schema`` itself: invalid JSON Schema, unknown keywords or names."""
+    """Problems of a notebook's ``parameter_schema`` itself: invalid JSON Schema, unknown keywords or names.
+
+    Worked out once per schema, declared names and place (a plan runs one notebook many times)."""
+    try:
+        key = json.dumps(rules, sort_keys=True)
+    except (TypeError, ValueError):
+        return _rule_problems(rules, declared, where)
+    return list(_rule_problems_once(key, frozenset(declared), where))
+
+
+@functools.lru_cache(maxsize=64)
+def _rule_problems_once(rules_json: str, declared: frozenset[str], where: str) -> tuple[str, ...]:
+    return tuple(_rule_problems(json.loads(rules_json), set(declared), where))
+
+
+def _rule_problems(rules: Any, declared: set[str], where: str) -> list[str]:
     head = f"{where}: metadata.pakclaims.parameter_schema"
     if not isinstance(rules, dict):
         return [f"{head} is not a mapping. Fix: write it as a JSON Schema object"]

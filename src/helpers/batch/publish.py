@@ -160,7 +160,8 @@ def write_index(reports_dir: Path, manifest: dict[str, Any],
 
         register = None
         try:  # the claims at a glance, data revisions, non-default settings (helpers.companions)
-            register = load_register()  # read once for the index and its companions
+            # read once for the index and its companions (not validated again when the input check passed it)
+            register = load_register(checked=bool((manifest.get("batch") or {}).get("register_checked")))
             view = index_view(reports_dir, shown, register)
         except PublishError as exc:
             view, problem = {}, f"index shows no findings: {exc}"

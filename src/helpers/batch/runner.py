@@ -24,6 +24,7 @@ from typing import Any
 
 from helpers import fingerprint as fpr
 from helpers import manifest as mf
+from helpers import paths
 from helpers.batch import publish, sweeps
 from helpers.batch.layout import INDEX_FILE
 from helpers.batch.lock import BatchLock
@@ -115,7 +116,10 @@ def run_batch(options: Options) -> BatchSummary:
 
 
 def _decide(options: Options, reports: Path, manifest: dict[str, Any], planned: list[PlannedRun]) -> fpr.Snapshot:
-    snapshot = fpr.take_snapshot(options.sources)
+    known = {"signature": manifest.get("environment_signature"), "versions": manifest.get("environment")}
+    versions, signature = fpr.cached_versions(known)
+    manifest["environment_signature"] = signature
+    snapshot = fpr.take_snapshot(options.sources, versions=versions)
     for pr in planned:
         record = manifest["runs"].get(pr.run.name)
         pr.fingerprint = fpr.fingerprint(snapshot, pr.run.notebook_path, pr.parameters, options.show_code,
@@ -176,6 +180,11 @@ def _prestart(options: Options, todo: list[PlannedRun], pages: PageBuilders) -> 
     pages.prestart()
 
 
+def _register_hash(options: Options, snapshot: fpr.Snapshot) -> str:
+    """The sha256 of the batch's register as the batch hashed it ('' when it is not among the data files)."""
+    return snapshot.data.get(options.sources.rel(options.claims_path or paths.CLAIMS), "")
+
+
 def _close_engine(options: Options) -> None:
     """Let go of what the engine holds (a cluster, a fork server)."""
     close = getattr(options.engine, "close", None)
@@ -210,6 +219,7 @@ def _locked_batch(options: Options, reports: Path, planned: list[PlannedRun], pl
             except ProjectError as exc:
                 _refused(options, reports, manifest, started, exc)
                 raise
+            manifest["inputs_checked"] = {"claims": _register_hash(options, snapshot)}
         return _run_and_finish(options, reports, manifest, snapshot, planned, todo, plan_names, pages, started, t0)
     finally:
         pages.close()
@@ -291,6 +301,9 @@ def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot:
         "skipped": [r.name for r in summary.results if r.status == "skipped"],
         "failed": [r.name for r in summary.results if r.status == "failed"],
         "retired": summary.retired, "interrupted": interrupted is not None, "nothing_changed": not ran,
+        # the register is the one the last input check passed: the index may read it without checking it again
+        "register_checked": bool(_register_hash(options, snapshot))
+        and (manifest.get("inputs_checked") or {}).get("claims") == _register_hash(options, snapshot),
         "message": summary.message,
     }
     try:
