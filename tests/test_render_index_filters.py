@@ -42,4 +42,35 @@ def test_a_long_index_filters_by_notebook_and_failure_without_scripts() -> None:
 
 def test_a_short_index_has_no_filters() -> None:
     page = render_index(manifest(3))
-    assert "pk-filters" not in page and "pk-filter-anchor" not in page
+    assert '<nav class="pk-filters' not in page and 'class="pk-filter-anchor"' not in page
+
+
+def glance(n: int, checked_every: int = 5) -> list[dict]:
+    return [{"id": f"c{i:04d}", "subject": f"Claim {i}", "amount": "$1.0 billion", "by": "someone",
+             "when": "2026-01-28", "headline": "An article", "rating": "Within the record" if i % checked_every == 0
+             else "Not checked against data", "sentence": "", "official": "", "range": "", "report": "",
+             "checked": "yes" if i % checked_every == 0 else "no"} for i in range(n)]
+
+
+def test_a_long_index_says_what_is_on_it_and_filters_its_claims_without_scripts() -> None:
+    page = render_index(manifest(200), glance=glance(1000))
+    assert "<script" not in page
+    contents = re.search(r'<nav class="pk-contents[^>]*>(.*?)</nav>', page, re.S)
+    assert contents is not None
+    assert dict((t, h) for h, t in re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', contents.group(1))) == {
+        "Claims at a glance (1,000)": "claims-at-a-glance", "What changed in the data": "what-changed",
+        "Reports and runs (202)": "reports"}
+    assert page.index("pk-contents") < page.index('id="claims-at-a-glance"')  # at the top, before the long table
+    nav = re.search(r'<nav class="pk-filters[^>]*aria-label="Show only these claims">(.*?)</nav>', page, re.S)
+    assert nav is not None
+    links = dict(re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', nav.group(1)))
+    assert links == {"claims-checked": "checked against the data (200)", "claims-unchecked": "not checked yet (800)",
+                     "claims-at-a-glance": "all claims"}
+    assert "#claims-checked:target ~ table.pk-glance tbody tr:not(.pk-claim-checked) { display: none; }" in page
+    assert page.index('id="claims-unchecked"') < page.index('<table class="pk-table pk-glance">')
+    assert page.count('class="pk-claim pk-claim-checked"') == 200
+
+
+def test_a_short_index_lists_its_claims_without_contents_or_filters() -> None:
+    page = render_index(manifest(3), glance=glance(10))
+    assert '<nav class="pk-contents' not in page and "claims-checked" not in page
