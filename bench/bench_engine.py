@@ -7,8 +7,8 @@ Both execute the same expanded plan, ``--workers`` notebooks at a time, executio
   (f) the batch's engine with kernels forked from its server (``helpers.batch.forked``), the server's start
       included;
 
-each twice, alternating, keeping the faster of the two; prints both times and the ratio p/e. The batch keeps
-its engine while p/e >= 1.1 (papermill in a pool must be at least 10% faster to replace it).
+each twice, alternating, keeping the faster of the two; prints the times and the ratios p/e and f/e. The batch
+keeps its engine unless papermill in a pool is at least 10% faster (e/p >= 1.1).
 
     python bench/bench_engine.py [--runs PATTERN ...] [--plan PATH] [--workers N] [--repeat N]
 """

@@ -280,6 +280,8 @@ def test_the_command_line_chooses_how_kernels_start(project: Project) -> None:
     assert code == 2 and "invalid choice: 'hot'" in err
     code, _, err = project.cli("--executor", "dask", "--warm")
     assert code == 2 and "a warm pool keeps kernels on this machine" in err
+    code, _, err = project.cli("--warm", "--kernels", "cold")
+    assert code == 2 and "give one of them" in err
 
 
 def test_the_kernel_server_s_preload_reads_no_data_file() -> None:

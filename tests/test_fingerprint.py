@@ -78,6 +78,8 @@ def test_installed_versions_are_read_again_only_when_the_environment_changes(tmp
     remembered = {"signature": signature, "versions": {"pandas": "0.0-remembered"}}
     assert fpr.cached_versions(remembered) == ({"pandas": "0.0-remembered"}, signature)  # no metadata read
     (tmp_path / "newpkg-1.0.dist-info").mkdir()  # a package installed since
+    (tmp_path / "newpkg-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: newpkg\nVersion: 1.0\n")
+    (tmp_path / "broken-2.0.dist-info").mkdir()  # and one half-installed: skipped, not an error
     monkeypatch.syspath_prepend(str(tmp_path))
     versions, changed = fpr.cached_versions(remembered)
-    assert changed != signature and versions != remembered["versions"]
+    assert changed != signature and versions["newpkg"] == "1.0" and "broken" not in versions

@@ -111,7 +111,10 @@ def installed_versions() -> dict[str, str]:
 
     versions: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = dist.metadata.get("Name") if dist.metadata else None
+        try:
+            name = dist.metadata.get("Name") if dist.metadata else None
+        except Exception:  # noqa: BLE001 - a half-installed package (a metadata folder without METADATA)
+            continue
         if name:
             versions[name.lower().replace("_", "-")] = dist.version or ""
     versions["python"] = ".".join(map(str, sys.version_info[:3]))

@@ -181,6 +181,10 @@ def main(argv: list[str] | None = None, **seams: Any) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.warm and args.kernels not in (None, "warm"):
+        print(f"error: --warm asks for a warm pool, --kernels {args.kernels} for another way to start kernels. "
+              "Fix: give one of them", file=sys.stderr)
+        return EXIT_INPUT
     if args.executor == "dask" and (args.kernels == "warm" or args.warm):
         print("error: a warm pool keeps kernels on this machine; with --executor dask the workers fork or start "
               "them. Fix: drop --warm, or use --kernels fork or --kernels cold", file=sys.stderr)
