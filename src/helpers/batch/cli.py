@@ -134,14 +134,13 @@ def default_kernels() -> str:
 
 def options_from(args: argparse.Namespace, **seams: Any) -> Options:
     """The options of a parsed command line (``seams`` replace checks, engine... in tests)."""
+    kernels = args.kernels or ("warm" if args.warm else default_kernels())
     if args.executor == "dask" and "engine" not in seams:
         from helpers.batch.dask_engine import DaskEngine
 
-        kernels = args.kernels or ("warm" if args.warm else default_kernels())
         seams["engine"] = DaskEngine(args.scheduler, workers=args.workers or os.cpu_count() or 1,
                                      kernels="fork" if kernels == "fork" else "cold")
     elif "engine" not in seams:
-        kernels = args.kernels or ("warm" if args.warm else default_kernels())
         if kernels == "warm":
             from helpers.batch.warm import WarmPool
 

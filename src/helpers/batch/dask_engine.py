@@ -115,7 +115,7 @@ class DaskEngine:
     def __init__(self, scheduler: str | None = None, workers: int = 1, kernels: str = "fork") -> None:
         self.scheduler = scheduler
         self.workers = max(1, workers)
-        self.kernels = kernels  # "fork": each worker forks kernels from a server of its own; "cold"
+        # "fork": each worker forks kernels from a server of its own for this batch (named by its id); "cold"
         self.batch = uuid.uuid4().hex if kernels == "fork" else ""
         self.client: Any = None
         self.cluster: Any = None

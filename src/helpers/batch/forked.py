@@ -362,8 +362,11 @@ def _provisioner_class() -> type:
 
         async def send_signal(self, signum: int) -> None:
             """Signal the kernel's process group, only while the kernel runs (its pid may be reused after)."""
-            if self.forked and self.process is not None and self.process.poll() is not None:
-                return
+            if self.forked and self.process is not None:
+                if self.process.poll() is not None:
+                    return
+                if signum in (signal.SIGTERM, signal.SIGKILL):
+                    self.process.stopping = True  # its end is then a clean one (return code 0)
             await super().send_signal(signum)
 
     return ForkProvisioner

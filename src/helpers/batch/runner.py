@@ -292,6 +292,7 @@ def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot:
         summary.message = (f"{len(summary.results)} runs: {n_ok} ok, {n_failed} failed, {n_skipped} skipped "
                            f"(up to date)" + (f" -- {what}, the other runs were not executed" if interrupted else ""))
     summary.duration_s = time.monotonic() - t0
+    register = _register_hash(options, snapshot)
     manifest["generated"] = options.clock()
     manifest["environment"] = snapshot.versions
     manifest["batch"] = {
@@ -302,8 +303,7 @@ def _finish(options: Options, reports: Path, manifest: dict[str, Any], snapshot:
         "failed": [r.name for r in summary.results if r.status == "failed"],
         "retired": summary.retired, "interrupted": interrupted is not None, "nothing_changed": not ran,
         # the register is the one the last input check passed: the index may read it without checking it again
-        "register_checked": bool(_register_hash(options, snapshot))
-        and (manifest.get("inputs_checked") or {}).get("claims") == _register_hash(options, snapshot),
+        "register_checked": bool(register) and (manifest.get("inputs_checked") or {}).get("claims") == register,
         "message": summary.message,
     }
     try:
